@@ -1,0 +1,211 @@
+/**
+ * @module
+ * Starts the test Cognito (cognito-local) and builds pools, clients and users in it.
+ *
+ * One cognito-local serves a whole test run: `test/run.ts` starts it and passes its endpoint to every
+ * test file in `WARRANT_TEST_COGNITO`. A file run on its own starts its own. Each test file makes its own
+ * pool, so files never share users.
+ */
+import { spawn, type ChildProcess } from "node:child_process";
+import { mkdtempSync, rmSync } from "node:fs";
+import { createServer } from "node:net";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { fileURLToPath } from "node:url";
+import {
+  AdminAddUserToGroupCommand,
+  AdminConfirmSignUpCommand,
+  AdminSetUserMFAPreferenceCommand,
+  AdminUpdateUserAttributesCommand,
+  CognitoIdentityProviderClient,
+  CreateGroupCommand,
+  CreateUserPoolClientCommand,
+  CreateUserPoolCommand,
+  SignUpCommand,
+} from "@aws-sdk/client-cognito-identity-provider";
+
+const root = fileURLToPath(new URL("../../", import.meta.url));
+
+/** A free TCP port on 127.0.0.1 (asked from the kernel, then released). */
+export async function freePort(): Promise<number> {
+  return await new Promise((resolve, reject) => {
+    const server = createServer();
+    server.unref();
+    server.on("error", reject);
+    server.listen(0, "127.0.0.1", () => {
+      const address = server.address();
+      const port = typeof address === "object" && address ? address.port : 0;
+      server.close(() => resolve(port));
+    });
+  });
+}
+
+export interface CognitoLocal {
+  endpoint: string;
+  stop(): Promise<void>;
+}
+
+/** Starts cognito-local in a temp folder on a free loopback port and waits until it answers. */
+export async function startCognitoLocal(): Promise<CognitoLocal> {
+  const dir = mkdtempSync(join(tmpdir(), "warrant-cognito-"));
+  const port = await freePort();
+  const child: ChildProcess = spawn(
+    process.execPath,
+    [join(root, "node_modules/cognito-local/lib/bin/start.js")],
+    {
+      cwd: dir,
+      env: { ...process.env, PORT: String(port), HOST: "127.0.0.1", DEBUG: "" },
+      stdio: ["ignore", "pipe", "pipe"],
+    },
+  );
+  let output = "";
+  child.stdout?.on("data", (d) => (output += d));
+  child.stderr?.on("data", (d) => (output += d));
+  const endpoint = `http://127.0.0.1:${port}`;
+  const deadline = Date.now() + 20_000;
+  for (;;) {
+    if (child.exitCode !== null) throw new Error(`cognito-local exited early:\n${output}`);
+    try {
+      const res = await fetch(endpoint, { method: "POST", body: "{}" });
+      await res.arrayBuffer();
+      break;
+    } catch {
+      if (Date.now() > deadline) {
+        child.kill("SIGKILL");
+        throw new Error(`cognito-local did not start:\n${output}`);
+      }
+      await new Promise((r) => setTimeout(r, 100));
+    }
+  }
+  return {
+    endpoint,
+    async stop() {
+      if (child.exitCode === null) {
+        const exited = new Promise((r) => child.once("exit", r));
+        child.kill("SIGTERM");
+        await exited;
+      }
+      rmSync(dir, { recursive: true, force: true });
+    },
+  };
+}
+
+let shared: Promise<string> | undefined;
+
+/**
+ * The endpoint of the run's cognito-local (`WARRANT_TEST_COGNITO`), or of one started for this process
+ * and stopped when it exits.
+ */
+export function cognitoEndpoint(): Promise<string> {
+  const fromRun = process.env.WARRANT_TEST_COGNITO;
+  if (fromRun) return Promise.resolve(fromRun);
+  shared ??= startCognitoLocal().then((c) => {
+    process.once("exit", () => {
+      // A synchronous best effort: the child dies with us otherwise anyway.
+      void c.stop();
+    });
+    return c.endpoint;
+  });
+  return shared;
+}
+
+/** An SDK client for setting up fixtures (cognito-local accepts any credentials). */
+export function adminClient(endpoint: string): CognitoIdentityProviderClient {
+  return new CognitoIdentityProviderClient({
+    endpoint,
+    region: "local",
+    credentials: { accessKeyId: "local", secretAccessKey: "local" },
+    maxAttempts: 1,
+  });
+}
+
+export interface TestPool {
+  endpoint: string;
+  userPoolId: string;
+  /** An app client without a secret. */
+  clientId: string;
+  /** An app client with a secret. */
+  secretClientId: string;
+  clientSecret: string;
+  admin: CognitoIdentityProviderClient;
+  /** Creates a confirmed user (SignUp + AdminConfirmSignUp) and returns its Cognito username (the sub). */
+  createUser(input: {
+    email: string;
+    password: string;
+    attributes?: Record<string, string>;
+    groups?: string[];
+  }): Promise<string>;
+}
+
+const flows = ["ALLOW_USER_PASSWORD_AUTH", "ALLOW_ADMIN_USER_PASSWORD_AUTH", "ALLOW_USER_SRP_AUTH", "ALLOW_REFRESH_TOKEN_AUTH"];
+
+/** Creates a pool with two app clients (one with a secret) in the given cognito-local. */
+export async function createTestPool(endpoint?: string): Promise<TestPool> {
+  const ep = endpoint ?? (await cognitoEndpoint());
+  const admin = adminClient(ep);
+  const pool = await admin.send(
+    new CreateUserPoolCommand({
+      PoolName: `warrant-test-${crypto.randomUUID().slice(0, 8)}`,
+      MfaConfiguration: "OPTIONAL",
+    }),
+  );
+  const userPoolId = pool.UserPool!.Id!;
+  const plain = await admin.send(
+    new CreateUserPoolClientCommand({ UserPoolId: userPoolId, ClientName: "plain", ExplicitAuthFlows: flows }),
+  );
+  const secret = await admin.send(
+    new CreateUserPoolClientCommand({
+      UserPoolId: userPoolId,
+      ClientName: "secret",
+      GenerateSecret: true,
+      ExplicitAuthFlows: flows,
+    }),
+  );
+  const groups = new Set<string>();
+  return {
+    endpoint: ep,
+    userPoolId,
+    clientId: plain.UserPoolClient!.ClientId!,
+    secretClientId: secret.UserPoolClient!.ClientId!,
+    clientSecret: secret.UserPoolClient!.ClientSecret!,
+    admin,
+    async createUser({ email, password, attributes = {}, groups: userGroups = [] }) {
+      const signUp = await admin.send(
+        new SignUpCommand({
+          ClientId: plain.UserPoolClient!.ClientId!,
+          Username: email,
+          Password: password,
+          UserAttributes: [
+            { Name: "email", Value: email },
+            ...Object.entries(attributes).map(([Name, Value]) => ({ Name, Value })),
+          ],
+        }),
+      );
+      await admin.send(new AdminConfirmSignUpCommand({ UserPoolId: userPoolId, Username: email }));
+      const username = signUp.UserSub!;
+      for (const group of userGroups) {
+        if (!groups.has(group)) {
+          await admin.send(new CreateGroupCommand({ UserPoolId: userPoolId, GroupName: group }));
+          groups.add(group);
+        }
+        await admin.send(
+          new AdminAddUserToGroupCommand({ UserPoolId: userPoolId, Username: username, GroupName: group }),
+        );
+      }
+      return username;
+    },
+  };
+}
+
+/** Sets user attributes as an administrator would (for tests that change a user behind the library). */
+export async function setAttributes(pool: TestPool, username: string, attributes: Record<string, string>) {
+  await pool.admin.send(
+    new AdminUpdateUserAttributesCommand({
+      UserPoolId: pool.userPoolId,
+      Username: username,
+      UserAttributes: Object.entries(attributes).map(([Name, Value]) => ({ Name, Value })),
+    }),
+  );
+}
+
+export { AdminSetUserMFAPreferenceCommand };
