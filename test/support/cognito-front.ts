@@ -68,7 +68,10 @@ export async function startCognitoFront(upstream: string): Promise<CognitoFront>
   const forward = async (target: string, body: any) => {
     const res = await fetch(upstream, {
       method: "POST",
-      headers: { "content-type": "application/x-amz-json-1.1", "x-amz-target": `AWSCognitoIdentityProviderService.${target}` },
+      headers: {
+        "content-type": "application/x-amz-json-1.1",
+        "x-amz-target": `AWSCognitoIdentityProviderService.${target}`,
+      },
       body: JSON.stringify(body),
     });
     const text = await res.text();
@@ -77,7 +80,10 @@ export async function startCognitoFront(upstream: string): Promise<CognitoFront>
 
   const send = (res: ServerResponse, status: number, body: any) => {
     const text = JSON.stringify(body);
-    res.writeHead(status, { "content-type": "application/x-amz-json-1.1", "content-length": Buffer.byteLength(text) });
+    res.writeHead(status, {
+      "content-type": "application/x-amz-json-1.1",
+      "content-length": Buffer.byteLength(text),
+    });
     res.end(text);
   };
 
@@ -85,7 +91,10 @@ export async function startCognitoFront(upstream: string): Promise<CognitoFront>
     const chunks: Buffer[] = [];
     for await (const c of req) chunks.push(c as Buffer);
     const raw = Buffer.concat(chunks).toString("utf8");
-    const target = String(req.headers["x-amz-target"] ?? "").split(".").pop() ?? "";
+    const target =
+      String(req.headers["x-amz-target"] ?? "")
+        .split(".")
+        .pop() ?? "";
     if (!target) {
       // Anything that is not an API call (JWKS, health) goes straight through.
       const r = await fetch(upstream + (req.url ?? "/"), { method: req.method });

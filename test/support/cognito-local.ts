@@ -6,7 +6,7 @@
  * test file in `WARRANT_TEST_COGNITO`. A file run on its own starts its own. Each test file makes its own
  * pool, so files never share users.
  */
-import { spawn, type ChildProcess } from "node:child_process";
+import { type ChildProcess, spawn } from "node:child_process";
 import { mkdtempSync, rmSync } from "node:fs";
 import { createServer } from "node:net";
 import { tmpdir } from "node:os";
@@ -137,7 +137,12 @@ export interface TestPool {
   }): Promise<string>;
 }
 
-const flows = ["ALLOW_USER_PASSWORD_AUTH", "ALLOW_ADMIN_USER_PASSWORD_AUTH", "ALLOW_USER_SRP_AUTH", "ALLOW_REFRESH_TOKEN_AUTH"];
+const flows = [
+  "ALLOW_USER_PASSWORD_AUTH",
+  "ALLOW_ADMIN_USER_PASSWORD_AUTH",
+  "ALLOW_USER_SRP_AUTH",
+  "ALLOW_REFRESH_TOKEN_AUTH",
+];
 
 /** Creates a pool with two app clients (one with a secret) in the given cognito-local. */
 export async function createTestPool(endpoint?: string): Promise<TestPool> {
@@ -151,7 +156,11 @@ export async function createTestPool(endpoint?: string): Promise<TestPool> {
   );
   const userPoolId = pool.UserPool!.Id!;
   const plain = await admin.send(
-    new CreateUserPoolClientCommand({ UserPoolId: userPoolId, ClientName: "plain", ExplicitAuthFlows: flows }),
+    new CreateUserPoolClientCommand({
+      UserPoolId: userPoolId,
+      ClientName: "plain",
+      ExplicitAuthFlows: flows,
+    }),
   );
   const secret = await admin.send(
     new CreateUserPoolClientCommand({

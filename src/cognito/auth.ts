@@ -1,0 +1,227 @@
+/**
+ * @module
+ * Logging in against Cognito with a password (USER_PASSWORD_AUTH, ADMIN_USER_PASSWORD_AUTH), reading
+ * the user, refreshing and revoking tokens. SRP lives in `srp.ts`; challenge answers in `challenges.ts`.
+ */
+import {
+  AdminInitiateAuthCommand,
+  type AuthenticationResultType,
+  GetTokensFromRefreshTokenCommand,
+  GetUserCommand,
+  InitiateAuthCommand,
+  type InitiateAuthResponse,
+  RevokeTokenCommand,
+} from "@aws-sdk/client-cognito-identity-provider";
+import { WarrantError } from "../errors.ts";
+import type { WarrantConfig } from "../options.ts";
+import type { Cognito } from "./client.ts";
+import { classify, toWarrantError } from "./errors.ts";
+import { unverifiedClaims } from "./jwt.ts";
+import { secretHash } from "./secret-hash.ts";
+
+/** The three Cognito tokens and when the access token expires (ms since the epoch). */
+export interface Tokens {
+  idToken: string;
+  accessToken: string;
+  refreshToken: string;
+  expiresAt: number;
+}
+
+/** A challenge Cognito asked for before it hands out tokens. */
+export interface Challenge {
+  /** e.g. `NEW_PASSWORD_REQUIRED`, `SOFTWARE_TOKEN_MFA`, `SMS_MFA`, `SELECT_MFA_TYPE`. */
+  name: string;
+  /** Cognito's challenge parameters (never secret: no session, no token). */
+  parameters: Record<string, string>;
+  /** The username Cognito uses for this login (for SECRET_HASH and the answer). */
+  username: string;
+}
+
+/** A challenge with the Cognito `Session` that answers it: kept server-side only. */
+export interface PendingChallenge extends Challenge {
+  session: string;
+}
+
+/** Why a login failed, when it is the person's doing rather than an outage. */
+export type LoginFailure = "invalid_credentials" | "user_not_confirmed" | "password_reset_required";
+
+/** What Cognito said to a login step. */
+export type LoginStep =
+  | { kind: "tokens"; tokens: Tokens }
+  | { kind: "challenge"; challenge: PendingChallenge }
+  | { kind: "failed"; reason: LoginFailure };
+
+/** Tokens from an AuthenticationResult; `refreshToken` falls back to the one the caller holds. */
+export function tokensOf(result: AuthenticationResultType, now: number, refreshToken?: string): Tokens {
+  const refresh = result.RefreshToken ?? refreshToken;
+  if (!result.AccessToken || !result.IdToken || !refresh) {
+    throw new WarrantError("cognito_rejected", "Cognito answered without tokens");
+  }
+  return {
+    idToken: result.IdToken,
+    accessToken: result.AccessToken,
+    refreshToken: refresh,
+    expiresAt: now + lifetime(result) * 1000,
+  };
+}
+
+/**
+ * The access token's lifetime in seconds: ExpiresIn when Cognito sends it, else the token's own
+ * `exp - iat` (cognito-local omits ExpiresIn on refresh). Measured from the library's clock, so tests
+ * that move the clock see tokens age.
+ */
+function lifetime(result: AuthenticationResultType): number {
+  if (typeof result.ExpiresIn === "number" && result.ExpiresIn > 0) return result.ExpiresIn;
+  const { exp, iat } = unverifiedClaims(result.AccessToken ?? "");
+  return typeof exp === "number" && typeof iat === "number" && exp > iat ? exp - iat : 3600;
+}
+
+/** Turns a Cognito answer (tokens or a challenge) into a {@link LoginStep}. */
+export function stepOf(
+  response: Pick<
+    InitiateAuthResponse,
+    "AuthenticationResult" | "ChallengeName" | "ChallengeParameters" | "Session"
+  >,
+  username: string,
+  now: number,
+): LoginStep {
+  if (response.AuthenticationResult)
+    return { kind: "tokens", tokens: tokensOf(response.AuthenticationResult, now) };
+  if (response.ChallengeName) {
+    const parameters = { ...(response.ChallengeParameters ?? {}) };
+    return {
+      kind: "challenge",
+      challenge: {
+        name: response.ChallengeName,
+        parameters,
+        // Cognito names the user it means in the challenge; answers must use that name.
+        username: parameters.USER_ID_FOR_SRP ?? parameters.USERNAME ?? username,
+        session: response.Session ?? "",
+      },
+    };
+  }
+  throw new WarrantError("cognito_rejected", "Cognito answered with neither tokens nor a challenge");
+}
+
+/** Maps a login error to a failure result, or throws it as a `WarrantError`. */
+export function loginFailure(error: unknown): LoginStep {
+  switch (classify(error)) {
+    case "credentials":
+      return { kind: "failed", reason: "invalid_credentials" };
+    case "not_confirmed":
+      return { kind: "failed", reason: "user_not_confirmed" };
+    case "reset_required":
+      return { kind: "failed", reason: "password_reset_required" };
+    default:
+      throw toWarrantError(error, "the login");
+  }
+}
+
+/** Adds SECRET_HASH when the client has a secret. */
+export function withSecretHash(
+  config: WarrantConfig,
+  username: string,
+  parameters: Record<string, string>,
+): Record<string, string> {
+  return config.clientSecret
+    ? { ...parameters, SECRET_HASH: secretHash(username, config.clientId, config.clientSecret) }
+    : parameters;
+}
+
+/** First step of a password login (USER_PASSWORD_AUTH or ADMIN_USER_PASSWORD_AUTH). */
+export async function passwordLogin(
+  cognito: Cognito,
+  config: WarrantConfig,
+  username: string,
+  password: string,
+): Promise<LoginStep> {
+  const AuthParameters = withSecretHash(config, username, { USERNAME: username, PASSWORD: password });
+  try {
+    const response =
+      config.authFlow === "ADMIN_USER_PASSWORD_AUTH"
+        ? await cognito.send<InitiateAuthResponse>(
+            new AdminInitiateAuthCommand({
+              AuthFlow: "ADMIN_USER_PASSWORD_AUTH",
+              UserPoolId: config.userPoolId,
+              ClientId: config.clientId,
+              AuthParameters,
+            }),
+            { during: "the login", raw: true },
+          )
+        : await cognito.send<InitiateAuthResponse>(
+            new InitiateAuthCommand({
+              AuthFlow: "USER_PASSWORD_AUTH",
+              ClientId: config.clientId,
+              AuthParameters,
+            }),
+            { during: "the login", raw: true },
+          );
+    return stepOf(response, username, config.now());
+  } catch (error) {
+    return loginFailure(error);
+  }
+}
+
+/** GetUser with an access token: the Cognito username and attributes. */
+export async function getUser(
+  cognito: Cognito,
+  accessToken: string,
+): Promise<{ username: string; attributes: { Name?: string; Value?: string }[] }> {
+  const out = await cognito.send<{ Username?: string; UserAttributes?: { Name?: string; Value?: string }[] }>(
+    new GetUserCommand({ AccessToken: accessToken }),
+    { during: "reading the user", retry: true },
+  );
+  if (!out.Username)
+    throw new WarrantError("cognito_rejected", "Cognito answered GetUser without a username");
+  return { username: out.Username, attributes: out.UserAttributes ?? [] };
+}
+
+/**
+ * New tokens from a refresh token. Throws the SDK error raw so the caller can tell a refused refresh
+ * token (the session ends) from an outage (the session stays).
+ */
+export async function refreshTokens(
+  cognito: Cognito,
+  config: WarrantConfig,
+  username: string,
+  refreshToken: string,
+): Promise<Tokens> {
+  if (config.refreshTokenRotation) {
+    const out = await cognito.send<{ AuthenticationResult?: AuthenticationResultType }>(
+      new GetTokensFromRefreshTokenCommand({
+        ClientId: config.clientId,
+        RefreshToken: refreshToken,
+        ...(config.clientSecret ? { ClientSecret: config.clientSecret } : {}),
+      }),
+      { during: "the token refresh", retry: true, raw: true },
+    );
+    return tokensOf(out.AuthenticationResult ?? {}, config.now(), refreshToken);
+  }
+  const out = await cognito.send<InitiateAuthResponse>(
+    new InitiateAuthCommand({
+      AuthFlow: "REFRESH_TOKEN_AUTH",
+      ClientId: config.clientId,
+      // With a secret, Cognito checks SECRET_HASH against the Cognito username (the sub in pools that
+      // sign in by email), not against what the person typed.
+      AuthParameters: withSecretHash(config, username, { REFRESH_TOKEN: refreshToken }),
+    }),
+    { during: "the token refresh", retry: true, raw: true },
+  );
+  return tokensOf(out.AuthenticationResult ?? {}, config.now(), refreshToken);
+}
+
+/** Revokes a refresh token (and the tokens minted from it) at Cognito. */
+export async function revokeToken(
+  cognito: Cognito,
+  config: WarrantConfig,
+  refreshToken: string,
+): Promise<void> {
+  await cognito.send(
+    new RevokeTokenCommand({
+      Token: refreshToken,
+      ClientId: config.clientId,
+      ...(config.clientSecret ? { ClientSecret: config.clientSecret } : {}),
+    }),
+    { during: "revoking the token", retry: true },
+  );
+}

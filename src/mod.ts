@@ -1,0 +1,22 @@
+/**
+ * @module
+ * `@warrant/cognito`: server-side AWS Cognito login, sessions and local users as one Web-standard
+ * `(Request) => Response` handler for Bun, Deno, Cloudflare Workers and Node.
+ *
+ * @example
+ * ```ts
+ * import { createWarrant } from "@warrant/cognito";
+ * const warrant = createWarrant({ userPoolId: "eu-west-1_AbC123", clientId: "...", secret: "..." });
+ * ```
+ */
+
+export type { Challenge, LoginFailure, Tokens } from "./cognito/auth.ts";
+export type { WarrantErrorCode } from "./errors.ts";
+export { errorCodes, WarrantError } from "./errors.ts";
+export type { AuthFlow, Credentials, ObjectSchema, WarrantConfig, WarrantOptions } from "./options.ts";
+export { defaultAttributeMapping } from "./options.ts";
+export type { Session, SessionUser } from "./sessions/store.ts";
+export { mapAttributes, reverseMap } from "./users/mapping.ts";
+export type { LocalUser } from "./users/store.ts";
+export type { AuthResult, NewSession, PublicChallenge, Warrant } from "./warrant.ts";
+export { createWarrant, limits } from "./warrant.ts";

@@ -1,0 +1,289 @@
+/**
+ * @module
+ * The options of `createWarrant`, validated once with valibot, and the frozen config derived from them.
+ */
+
+import type { Storage } from "unstorage";
+import * as v from "valibot";
+import { WarrantError } from "./errors.ts";
+
+/** A valibot object schema, as `userSchema` takes. */
+export type ObjectSchema =
+  | v.ObjectSchema<any, any>
+  | v.LooseObjectSchema<any, any>
+  | v.StrictObjectSchema<any, any>;
+
+/** AWS credentials, or a function that provides them (as the AWS SDK accepts). */
+export type Credentials =
+  | { accessKeyId: string; secretAccessKey: string; sessionToken?: string }
+  | (() => Promise<{ accessKeyId: string; secretAccessKey: string; sessionToken?: string }>);
+
+/** The login flows the library speaks. */
+export type AuthFlow = "USER_SRP_AUTH" | "USER_PASSWORD_AUTH" | "ADMIN_USER_PASSWORD_AUTH";
+
+/** Options of {@link createWarrant}. Every field is documented in the README's options table. */
+export interface WarrantOptions {
+  /** The user pool, `<region>_<id>`; the region is derived from it. */
+  userPoolId: string;
+  /** The app client id. */
+  clientId: string;
+  /** The app client secret, when the client has one: SECRET_HASH is sent on every call that needs it. */
+  clientSecret?: string;
+  /** @default the part of `userPoolId` before `_` */
+  region?: string;
+  /** Cognito endpoint override (cognito-local, a VPC endpoint). @default AWS */
+  endpoint?: string;
+  /** For admin calls (`ADMIN_USER_PASSWORD_AUTH`, admin pages). @default the AWS SDK's credential chain */
+  credentials?: Credentials;
+  /** @default "USER_SRP_AUTH" */
+  authFlow?: AuthFlow;
+  /** Cognito attribute → local field. @default { email: "email", given_name: "first_name", family_name: "last_name" } */
+  attributeMapping?: Record<string, string>;
+  /** valibot object schema of the stored local user's mapped fields. @default optional strings for the mapped fields */
+  userSchema?: ObjectSchema;
+  /** Create a local user on first login; when false unknown users cannot log in. @default true */
+  createUnknownUsers?: boolean;
+  /** Where users, sessions and challenges live. @default in-memory unstorage */
+  storage?: Storage;
+  /** ≥ 32 characters; encrypts tokens at rest and keys CSRF tokens. An array rotates: the first one writes. */
+  secret: string | string[];
+  /** @default "/accounts" */
+  basePath?: string;
+  /** Where a login goes when `next` is absent or unsafe. @default basePath + "/profile" */
+  loginRedirect?: string;
+  /** Origins allowed to send state-changing requests. @default the request URL's origin */
+  origins?: string[];
+  /** Session cookie and lifetimes (seconds), enforced server-side. */
+  session?: {
+    /** @default "warrant" (`__Host-warrant` on https) */
+    cookieName?: string;
+    /** @default 86400 (1 day without activity) */
+    idleTimeout?: number;
+    /** @default 1209600 (14 days, as Django's SESSION_COOKIE_AGE) */
+    maxAge?: number;
+  };
+  /** Cognito groups that may use the admin pages. @default ["admin"] */
+  staffGroups?: string[];
+  /** The app client rotates refresh tokens: refresh with GetTokensFromRefreshToken. @default false */
+  refreshTokenRotation?: boolean;
+  /** Render functions that replace built-in pages. @default built-in */
+  pages?: Record<string, (...args: any[]) => string>;
+  /** How long a storage call may take before the request fails with 503, in ms. @default 3000 */
+  storageTimeout?: number;
+  /** The clock, in ms since the epoch (tests inject one). @default Date.now */
+  now?: () => number;
+}
+
+const nonEmpty = v.pipe(v.string("must be a non-empty string"), v.minLength(1, "must be a non-empty string"));
+const seconds = v.pipe(
+  v.number("must be a positive number of seconds"),
+  v.integer("must be a positive number of seconds"),
+  v.minValue(1, "must be a positive number of seconds"),
+);
+const secretString = v.pipe(
+  v.string("must be a string of at least 32 characters"),
+  v.minLength(32, "must be a string of at least 32 characters"),
+);
+// RFC 6265 token characters only: a name with `;`, `=` or spaces would inject cookie attributes.
+const cookieName = v.pipe(
+  v.string("must be a cookie name"),
+  v.regex(
+    /^[!#$%&'*+\-.^_`|~0-9A-Za-z]{1,64}$/,
+    "must be a cookie name (letters, digits and !#$%&'*+-.^_`|~)",
+  ),
+);
+const path = v.pipe(
+  v.string("must be a path"),
+  v.regex(/^\/(?:[A-Za-z0-9._~!$&'()*+,;=:@%-]+\/?)*$/, "must be a path that starts with /"),
+);
+
+const schema = v.strictObject(
+  {
+    userPoolId: v.pipe(
+      v.string("must be a user pool id like eu-west-1_AbC123"),
+      v.regex(/^[\w-]+_[0-9A-Za-z]+$/, "must be a user pool id like eu-west-1_AbC123"),
+    ),
+    clientId: nonEmpty,
+    clientSecret: v.optional(nonEmpty),
+    region: v.optional(
+      v.pipe(v.string("must be a region"), v.regex(/^[a-z0-9-]+$/, "must be a region like eu-west-1")),
+    ),
+    endpoint: v.optional(v.pipe(v.string("must be a URL"), v.url("must be a URL"))),
+    credentials: v.optional(
+      v.union(
+        [
+          v.object({
+            accessKeyId: v.string(),
+            secretAccessKey: v.string(),
+            sessionToken: v.optional(v.string()),
+          }),
+          v.function(),
+        ],
+        "must be { accessKeyId, secretAccessKey } or a credential provider function",
+      ),
+    ),
+    authFlow: v.optional(
+      v.picklist(
+        ["USER_SRP_AUTH", "USER_PASSWORD_AUTH", "ADMIN_USER_PASSWORD_AUTH"],
+        'must be "USER_SRP_AUTH", "USER_PASSWORD_AUTH" or "ADMIN_USER_PASSWORD_AUTH"',
+      ),
+    ),
+    attributeMapping: v.optional(
+      v.record(nonEmpty, nonEmpty, "must be an object of attribute names to field names"),
+    ),
+    userSchema: v.optional(
+      v.custom<ObjectSchema>(
+        (s) =>
+          typeof s === "object" &&
+          s !== null &&
+          (s as { kind?: string }).kind === "schema" &&
+          /object$/i.test(String((s as { type?: string }).type)),
+        "must be a valibot object schema",
+      ),
+    ),
+    createUnknownUsers: v.optional(v.boolean("must be true or false")),
+    storage: v.optional(
+      v.custom<Storage>(
+        (s) =>
+          typeof s === "object" &&
+          s !== null &&
+          typeof (s as Storage).getItem === "function" &&
+          typeof (s as Storage).setItem === "function",
+        "must be an unstorage Storage (createStorage(...))",
+      ),
+    ),
+    secret: v.union(
+      [secretString, v.pipe(v.array(secretString), v.minLength(1, "must not be empty"))],
+      "must be a string of at least 32 characters, or an array of them",
+    ),
+    basePath: v.optional(path),
+    loginRedirect: v.optional(path),
+    origins: v.optional(
+      v.array(v.pipe(v.string("must be an origin"), v.url("must be an origin like https://example.com"))),
+    ),
+    session: v.optional(
+      v.strictObject(
+        { cookieName: v.optional(cookieName), idleTimeout: v.optional(seconds), maxAge: v.optional(seconds) },
+        "must be an object",
+      ),
+    ),
+    staffGroups: v.optional(v.array(nonEmpty)),
+    refreshTokenRotation: v.optional(v.boolean("must be true or false")),
+    pages: v.optional(v.record(v.string(), v.function("must be a function"))),
+    storageTimeout: v.optional(
+      v.pipe(v.number("must be a positive number of ms"), v.minValue(1, "must be a positive number of ms")),
+    ),
+    now: v.optional(v.function("must be a function that returns ms since the epoch")),
+  },
+  "is not a known option",
+);
+
+/** The default Cognito attribute → local field mapping (django-warrant's). */
+export const defaultAttributeMapping: Readonly<Record<string, string>> = Object.freeze({
+  email: "email",
+  given_name: "first_name",
+  family_name: "last_name",
+});
+
+/** The validated, defaulted, frozen configuration. */
+export interface WarrantConfig {
+  readonly userPoolId: string;
+  readonly poolName: string;
+  readonly clientId: string;
+  readonly clientSecret: string | undefined;
+  readonly region: string;
+  readonly endpoint: string | undefined;
+  readonly credentials: Credentials | undefined;
+  readonly authFlow: AuthFlow;
+  readonly attributeMapping: Readonly<Record<string, string>>;
+  readonly userSchema: ObjectSchema;
+  readonly createUnknownUsers: boolean;
+  readonly secrets: readonly string[];
+  readonly basePath: string;
+  readonly loginRedirect: string;
+  readonly origins: readonly string[] | undefined;
+  readonly session: { readonly cookieName: string; readonly idleTimeout: number; readonly maxAge: number };
+  readonly staffGroups: readonly string[];
+  readonly refreshTokenRotation: boolean;
+  readonly pages: Readonly<Record<string, (...args: any[]) => string>>;
+  readonly storageTimeout: number;
+  readonly now: () => number;
+}
+
+const recordOptions = new Set(["attributeMapping", "pages"]);
+
+function pathOf(issue: v.BaseIssue<unknown>): string {
+  let out = "options";
+  let parent = "";
+  for (const item of issue.path ?? []) {
+    const key = String(item.key);
+    const bracket =
+      recordOptions.has(parent) || typeof item.key === "number" || !/^[A-Za-z_$][\w$]*$/.test(key);
+    out += bracket ? `[${JSON.stringify(item.key)}]` : `.${key}`;
+    parent = key;
+  }
+  return out;
+}
+
+/** Validates options and derives the config; throws a `WarrantError` naming the option path. */
+export function resolveConfig(options: WarrantOptions): WarrantConfig {
+  if (typeof options !== "object" || options === null) {
+    throw new WarrantError("invalid_options", "options must be an object");
+  }
+  const result = v.safeParse(schema, options);
+  if (!result.success) {
+    let issue: v.BaseIssue<unknown> = result.issues[0];
+    // A union reports on its branches: the deepest nested issue names the most precise path.
+    for (const nested of issue.issues ?? []) {
+      if ((nested.path?.length ?? 0) > (issue.path?.length ?? 0)) issue = nested;
+    }
+    const message =
+      issue.type === "strict_object"
+        ? issue.expected === "never"
+          ? "is not a known option"
+          : "is required"
+        : issue.message;
+    throw new WarrantError("invalid_options", `${pathOf(issue)} ${message}`);
+  }
+  const o = result.output;
+  const basePath = (o.basePath ?? "/accounts").replace(/\/+$/, "") || "";
+  const mapping = Object.freeze({ ...(o.attributeMapping ?? defaultAttributeMapping) });
+  const userSchema =
+    (o.userSchema as ObjectSchema | undefined) ??
+    v.object(Object.fromEntries(Object.values(mapping).map((field) => [field, v.optional(v.string())])));
+  const session = Object.freeze({
+    cookieName: o.session?.cookieName ?? "warrant",
+    idleTimeout: o.session?.idleTimeout ?? 86_400,
+    maxAge: o.session?.maxAge ?? 1_209_600,
+  });
+  if (session.idleTimeout > session.maxAge) {
+    throw new WarrantError(
+      "invalid_options",
+      "options.session.idleTimeout must not exceed options.session.maxAge",
+    );
+  }
+  const underscore = o.userPoolId.indexOf("_");
+  return Object.freeze({
+    userPoolId: o.userPoolId,
+    poolName: o.userPoolId.slice(underscore + 1),
+    clientId: o.clientId,
+    clientSecret: o.clientSecret,
+    region: o.region ?? o.userPoolId.slice(0, underscore),
+    endpoint: o.endpoint,
+    credentials: o.credentials as Credentials | undefined,
+    authFlow: o.authFlow ?? "USER_SRP_AUTH",
+    attributeMapping: mapping,
+    userSchema,
+    createUnknownUsers: o.createUnknownUsers ?? true,
+    secrets: Object.freeze(typeof o.secret === "string" ? [o.secret] : [...o.secret]),
+    basePath,
+    loginRedirect: o.loginRedirect ?? `${basePath}/profile`,
+    origins: o.origins ? Object.freeze(o.origins.map((x) => new URL(x).origin)) : undefined,
+    session,
+    staffGroups: Object.freeze([...(o.staffGroups ?? ["admin"])]),
+    refreshTokenRotation: o.refreshTokenRotation ?? false,
+    pages: Object.freeze({ ...(o.pages ?? {}) }) as WarrantConfig["pages"],
+    storageTimeout: o.storageTimeout ?? 3000,
+    now: (o.now as (() => number) | undefined) ?? Date.now,
+  });
+}

@@ -1,0 +1,276 @@
+/**
+ * @module
+ * `createWarrant`: the options validated once, the Cognito client, the stores, and the operations the
+ * handler and the application use (authenticate, sessions, logout).
+ */
+import { sha256 } from "@oslojs/crypto/sha2";
+import { encodeBase64urlNoPadding, encodeHexLowerCase } from "@oslojs/encoding";
+import { createStorage } from "unstorage";
+import {
+  type Challenge,
+  getUser,
+  type LoginFailure,
+  type LoginStep,
+  type PendingChallenge,
+  passwordLogin,
+  refreshTokens,
+  revokeToken,
+  type Tokens,
+} from "./cognito/auth.ts";
+import { type Cognito, createCognito } from "./cognito/client.ts";
+import { classify, toWarrantError } from "./cognito/errors.ts";
+import { unverifiedClaims } from "./cognito/jwt.ts";
+import { WarrantError } from "./errors.ts";
+import { resolveConfig, type WarrantConfig, type WarrantOptions } from "./options.ts";
+import { cookieName, expireCookie, isSecure, issueCookie, readToken } from "./sessions/cookie.ts";
+import { createKeyring } from "./sessions/crypto.ts";
+import {
+  createSessions,
+  type Session,
+  SessionInvalid,
+  type SessionRecord,
+  type Sessions,
+  type SessionUser,
+  sessionId,
+} from "./sessions/store.ts";
+import { createStore, type Store } from "./storage.ts";
+import { mapAttributes } from "./users/mapping.ts";
+import { checkFields, type LocalUser, upsertUser, userKey } from "./users/store.ts";
+
+/** Longest username and password passed to Cognito; longer input is refused before any call. */
+export const limits = { username: 128, password: 256 } as const;
+
+/** Refresh when the access token expires within this many ms. */
+const refreshWindow = 60_000;
+
+/** A pending challenge as the caller sees it: answer it with `warrant.respond(challenge.id, ...)`. */
+export interface PublicChallenge extends Challenge {
+  /** Opaque handle of the pending challenge (its Cognito session stays in storage). */
+  id: string;
+}
+
+/** The result of {@link Warrant.authenticate}. */
+export type AuthResult =
+  | { ok: true; user: SessionUser; tokens: Tokens }
+  | { ok: false; reason: LoginFailure | "unknown_user" }
+  | { ok: false; reason: "challenge"; challenge: PublicChallenge };
+
+/** What `createSession` hands back: the token for the cookie and the Set-Cookie header value. */
+export interface NewSession {
+  token: string;
+  /** A ready `Set-Cookie` header value. */
+  cookie: string;
+  session: Session;
+}
+
+/** The warrant: everything `createWarrant` builds. */
+export interface Warrant {
+  readonly config: WarrantConfig;
+  /** Checks a username and password with Cognito and mirrors the user locally (django-warrant's backend). */
+  authenticate(username: string, password: string): Promise<AuthResult>;
+  /** Starts a session for a successful login; pass the request so the cookie fits the site (https or not). */
+  createSession(login: { user: SessionUser; tokens: Tokens }, request?: Request): Promise<NewSession>;
+  /** The request's session, tokens refreshed when needed; `null` when there is none. */
+  getSession(request: Request): Promise<Session | null>;
+  /** Ends the request's session and revokes its refresh token; returns the Set-Cookie that clears it. */
+  logout(request: Request): Promise<{ cookie: string }>;
+  /** Ends every session of a user ("sign out everywhere"); returns how many ended. */
+  signOutEverywhere(username: string): Promise<number>;
+  /** The local record of a user, or null. */
+  getUser(username: string): Promise<LocalUser | null>;
+  /** Internal parts for the handler and tests. */
+  readonly internals: { store: Store; sessions: Sessions; cognito: Cognito };
+}
+
+/**
+ * Builds a warrant. Options are checked here and a bad one throws, naming its path. Never touches the network.
+ *
+ * @example
+ * ```ts
+ * import { createWarrant } from "@warrant/cognito";
+ * const warrant = createWarrant({
+ *   userPoolId: "eu-west-1_AbC123", clientId: "...", secret: env.WARRANT_SECRET,
+ * });
+ * const result = await warrant.authenticate("alice@example.com", "correct horse");
+ * if (result.ok) console.log(result.user.first_name);
+ * ```
+ */
+export function createWarrant(options: WarrantOptions): Warrant {
+  const config = resolveConfig(options);
+  const store = createStore(options.storage ?? createStorage(), config.storageTimeout);
+  const cognito = createCognito(config);
+  const keyring = createKeyring(config.secrets);
+  const sessions = createSessions(config, store, keyring);
+  const inflight = new Map<string, Promise<SessionRecord | null>>();
+
+  const groupsOf = (tokens: Tokens): string[] => {
+    const groups = unverifiedClaims(tokens.idToken)["cognito:groups"];
+    return Array.isArray(groups) ? groups.filter((g): g is string => typeof g === "string") : [];
+  };
+
+  /** After Cognito handed out tokens: read the user, mirror it locally, build the session user. */
+  const completeLogin = async (tokens: Tokens): Promise<AuthResult> => {
+    const { username, attributes } = await getUser(cognito, tokens.accessToken);
+    const { stored, extra } = checkFields(
+      config.userSchema,
+      mapAttributes(attributes, config.attributeMapping),
+    );
+    const sub =
+      attributes.find((a) => a.Name === "sub")?.Value ??
+      String(unverifiedClaims(tokens.accessToken).sub ?? "");
+    const record = await upsertUser(store, {
+      username,
+      sub,
+      stored,
+      create: config.createUnknownUsers,
+      now: config.now(),
+      login: true,
+    });
+    if (!record) {
+      // The person is valid in Cognito but not allowed here: do not leave a live refresh token behind.
+      await revokeToken(cognito, config, tokens.refreshToken).catch(() => {});
+      return { ok: false, reason: "unknown_user" };
+    }
+    return { ok: true, user: { ...extra, ...record, groups: groupsOf(tokens) }, tokens };
+  };
+
+  const challengeKey = (id: string) =>
+    `challenges:${encodeHexLowerCase(sha256(new TextEncoder().encode(id)))}`;
+
+  const afterStep = async (step: LoginStep): Promise<AuthResult> => {
+    if (step.kind === "failed") return { ok: false, reason: step.reason };
+    if (step.kind === "tokens") return completeLogin(step.tokens);
+    const { session, ...visible } = step.challenge;
+    const id = encodeBase64urlNoPadding(crypto.getRandomValues(new Uint8Array(32)));
+    // Cognito's challenge session lives 3 minutes; ours no longer.
+    await store.set(
+      challengeKey(id),
+      { ...step.challenge, createdAt: config.now() } satisfies PendingChallenge & { createdAt: number },
+      180,
+    );
+    void session;
+    return { ok: false, reason: "challenge", challenge: { ...visible, id } };
+  };
+
+  const refresh = (id: string): Promise<SessionRecord | null> => {
+    let running = inflight.get(id);
+    if (!running) {
+      running = runRefresh(id).finally(() => inflight.delete(id));
+      inflight.set(id, running);
+    }
+    return running;
+  };
+
+  const runRefresh = async (id: string): Promise<SessionRecord | null> => {
+    // Re-read after winning: another instance may have refreshed, or the user may have logged out.
+    const current = await sessions.read(id);
+    if (!current) return null;
+    const now = config.now();
+    if (current.accessExpiresAt - now >= refreshWindow) return current;
+    let tokens: Tokens;
+    try {
+      tokens = await sessions.openTokens(id, current);
+    } catch (error) {
+      if (!(error instanceof SessionInvalid)) throw error;
+      await sessions.destroy(id, current.username);
+      return null;
+    }
+    let fresh: Tokens;
+    try {
+      fresh = await refreshTokens(cognito, config, current.username, tokens.refreshToken);
+    } catch (error) {
+      const kind = classify(error);
+      if (kind === "credentials") {
+        await sessions.destroy(id, current.username);
+        return null;
+      }
+      // An outage keeps the session: while the access token still works, carry on with it.
+      if ((kind === "unavailable" || kind === "throttled") && current.accessExpiresAt > now) return current;
+      throw toWarrantError(error, "the token refresh");
+    }
+    const local = await store.get<LocalUser>(userKey(current.username));
+    const user: SessionUser = { ...current.user, ...(local ?? {}), groups: groupsOf(fresh) };
+    return sessions.replaceTokens(id, fresh, user);
+  };
+
+  const warrant: Warrant = {
+    config,
+    internals: { store, sessions, cognito },
+
+    async authenticate(username, password) {
+      if (
+        typeof username !== "string" ||
+        typeof password !== "string" ||
+        username.length === 0 ||
+        password.length === 0 ||
+        username.length > limits.username ||
+        password.length > limits.password
+      ) {
+        return { ok: false, reason: "invalid_credentials" };
+      }
+      if (config.authFlow === "USER_SRP_AUTH") {
+        throw new WarrantError(
+          "unsupported_auth_flow",
+          'USER_SRP_AUTH is not available yet: set options.authFlow to "USER_PASSWORD_AUTH" or "ADMIN_USER_PASSWORD_AUTH"',
+        );
+      }
+      return afterStep(await passwordLogin(cognito, config, username, password));
+    },
+
+    async createSession(login, request) {
+      const secure = request
+        ? isSecure(request, config.origins)
+        : (config.origins?.[0]?.startsWith("https:") ?? false);
+      const { token, id, record } = await sessions.create(login.user, login.tokens);
+      return {
+        token,
+        cookie: issueCookie(
+          cookieName(config.session.cookieName, secure),
+          token,
+          config.session.maxAge,
+          secure,
+        ),
+        session: sessions.view(id, record),
+      };
+    },
+
+    async getSession(request) {
+      const token = readToken(
+        request,
+        cookieName(config.session.cookieName, isSecure(request, config.origins)),
+      );
+      if (!token) return null;
+      const id = sessionId(token);
+      let record = await sessions.read(id);
+      if (!record) return null;
+      record =
+        record.accessExpiresAt - config.now() < refreshWindow
+          ? await refresh(id)
+          : await sessions.touch(id, record);
+      return record ? sessions.view(id, record) : null;
+    },
+
+    async logout(request) {
+      const secure = isSecure(request, config.origins);
+      const name = cookieName(config.session.cookieName, secure);
+      const token = readToken(request, name);
+      if (token) {
+        const id = sessionId(token);
+        const record = await sessions.read(id);
+        if (record) {
+          await sessions.destroy(id, record.username);
+          // Revocation is best effort: a Cognito outage must not keep anyone logged in locally.
+          try {
+            const tokens = await sessions.openTokens(id, record);
+            await revokeToken(cognito, config, tokens.refreshToken);
+          } catch {}
+        }
+      }
+      return { cookie: expireCookie(name, secure) };
+    },
+
+    signOutEverywhere: (username) => sessions.destroyAll(username),
+    getUser: (username) => store.get<LocalUser>(userKey(username)),
+  };
+  return warrant;
+}
