@@ -103,7 +103,7 @@ export function srpExpectedSignature(input: {
   b: bigint;
   A: bigint;
   B: bigint;
-  secretBlock: Buffer;
+  secretBlock: Uint8Array;
   timestamp: string;
 }): Buffer {
   const { A, B, v, b } = input;
