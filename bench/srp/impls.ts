@@ -94,7 +94,11 @@ async function awsLogin(fixA: boolean): Promise<string> {
   return encodeBase64(mac.digestSync());
 }
 
-export const aws: Impl = { name: "amazon-cognito-identity-js", login: () => awsLogin(false), check: () => awsLogin(true) };
+export const aws: Impl = {
+  name: "amazon-cognito-identity-js",
+  login: () => awsLogin(false),
+  check: () => awsLogin(true),
+};
 
 // The plain baseline: the same protocol and hashes as ours, the same 256-bit a, but textbook
 // right-to-left square-and-multiply with BigInt's % after every product. It isolates what the
@@ -119,7 +123,8 @@ const javaBytes = (n: bigint) => {
   if (/^[89a-f]/.test(h)) h = `00${h}`;
   return decodeHex(h);
 };
-const int = (b: Uint8Array) => BigInt(`0x${Array.from(b, (x) => x.toString(16).padStart(2, "0")).join("") || "0"}`);
+const int = (b: Uint8Array) =>
+  BigInt(`0x${Array.from(b, (x) => x.toString(16).padStart(2, "0")).join("") || "0"}`);
 const kNaive = int(sha256(concat(javaBytes(N), javaBytes(2n))));
 
 function naiveLogin(aBytes: Uint8Array, timestamp: string): string {
@@ -129,11 +134,21 @@ function naiveLogin(aBytes: Uint8Array, timestamp: string): string {
   const B = BigInt(`0x${challenge.srpB}`);
   const uBytes = sha256(concat(javaBytes(A), javaBytes(B)));
   const u = int(uBytes);
-  const x = int(sha256(concat(javaBytes(BigInt(`0x${challenge.salt}`)), sha256(encoder.encode(`${challenge.poolName}${challenge.userIdForSrp}:${challenge.password}`)))));
+  const x = int(
+    sha256(
+      concat(
+        javaBytes(BigInt(`0x${challenge.salt}`)),
+        sha256(encoder.encode(`${challenge.poolName}${challenge.userIdForSrp}:${challenge.password}`)),
+      ),
+    ),
+  );
   const base = (((B - kNaive * modPow(2n, x)) % N) + N) % N;
   const S = modPow(base, a + u * x);
   const prk = hmac(SHA256, javaBytes(u), javaBytes(S));
-  const key = hmac(SHA256, prk, concat(encoder.encode("Caldera Derived Key"), new Uint8Array([1]))).slice(0, 16);
+  const key = hmac(SHA256, prk, concat(encoder.encode("Caldera Derived Key"), new Uint8Array([1]))).slice(
+    0,
+    16,
+  );
   return encodeBase64(hmac(SHA256, key, signedMessage(timestamp)));
 }
 
@@ -162,7 +177,8 @@ export async function measure(
   impl: Impl,
   opts: { warmup: number; batches: number; perBatch: number; clock: () => number; cpu?: () => number },
 ): Promise<Sample> {
-  if ((await impl.check()) !== vector.signature) throw new Error(`${impl.name} does not reproduce the known answer`);
+  if ((await impl.check()) !== vector.signature)
+    throw new Error(`${impl.name} does not reproduce the known answer`);
   for (let i = 0; i < opts.warmup; i++) await impl.login();
   const perLogin: number[] = [];
   const cpuStart = opts.cpu?.();
@@ -171,10 +187,18 @@ export async function measure(
     for (let i = 0; i < opts.perBatch; i++) await impl.login();
     perLogin.push((opts.clock() - start) / opts.perBatch);
   }
-  const cpuMean = cpuStart === undefined ? undefined : (opts.cpu!() - cpuStart) / (opts.batches * opts.perBatch);
+  const cpuMean =
+    cpuStart === undefined ? undefined : (opts.cpu!() - cpuStart) / (opts.batches * opts.perBatch);
   const sorted = [...perLogin].sort((x, y) => x - y);
   const at = (q: number) => sorted[Math.min(sorted.length - 1, Math.floor(q * sorted.length))]!;
-  return { impl: impl.name, iterations: opts.batches * opts.perBatch, perLogin, median: at(0.5), p90: at(0.9), cpuMean };
+  return {
+    impl: impl.name,
+    iterations: opts.batches * opts.perBatch,
+    perLogin,
+    median: at(0.5),
+    p90: at(0.9),
+    cpuMean,
+  };
 }
 
 /** How many logins each implementation gets: the AWS client is ~50× slower, so fewer. */

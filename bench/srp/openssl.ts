@@ -46,7 +46,12 @@ function login(aBytes: Buffer, timestamp: string): string {
   if (!A.toString(16)) throw new Error("no A");
   const B = BigInt(`0x${vector.srpB}`);
   const u = int(sha(javaBytes(A), javaBytes(B)));
-  const x = int(sha(javaBytes(BigInt(`0x${vector.salt}`)), sha(`${vector.poolName}${vector.userIdForSrp}:${vector.password}`)));
+  const x = int(
+    sha(
+      javaBytes(BigInt(`0x${vector.salt}`)),
+      sha(`${vector.poolName}${vector.userIdForSrp}:${vector.password}`),
+    ),
+  );
   const base = (((B - k * powMod(G, x, 32)) % N) + N) % N;
   const S = powMod(fixed(base, 384), a + u * x, 65);
   const prk = createHmac("sha256", javaBytes(u)).update(javaBytes(S)).digest();

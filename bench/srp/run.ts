@@ -17,8 +17,8 @@
  * "first" is the first login of a fresh process or isolate: JIT warm-up plus the fixed-base table.
  */
 import { execFileSync, spawnSync } from "node:child_process";
-import { cpus } from "node:os";
 import { readFileSync, writeFileSync } from "node:fs";
+import { cpus } from "node:os";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { build } from "esbuild";
@@ -53,8 +53,14 @@ results.push({
   ...runIn("Node", process.execPath, ["--import", "tsx", "bench/srp/measure.ts", "--openssl"]),
   version: `node ${process.version}`,
 });
-results.push({ ...runIn("Bun", bin("bun"), ["bench/srp/measure.ts"]), version: `bun ${version(bin("bun"), ["--version"])}` });
-results.push({ ...runIn("Deno", bin("deno"), ["run", "-A", "bench/srp/measure.ts"]), version: version(bin("deno"), ["--version"]) });
+results.push({
+  ...runIn("Bun", bin("bun"), ["bench/srp/measure.ts"]),
+  version: `bun ${version(bin("bun"), ["--version"])}`,
+});
+results.push({
+  ...runIn("Deno", bin("deno"), ["run", "-A", "bench/srp/measure.ts"]),
+  version: version(bin("deno"), ["--version"]),
+});
 
 process.stderr.write("srp bench: workerd…\n");
 const bundle = await build({
@@ -74,7 +80,9 @@ const workerd = async () => new Miniflare({ modules: true, compatibilityDate: "2
 {
   const mf = await workerd();
   const cold = (await (await mf.dispatchFetch("http://bench/cold")).json()) as { cold: number };
-  const { samples } = (await (await mf.dispatchFetch("http://bench/measure")).json()) as { samples: Sample[] };
+  const { samples } = (await (await mf.dispatchFetch("http://bench/measure")).json()) as {
+    samples: Sample[];
+  };
   const time = async (path: string) => {
     const start = performance.now();
     await (await mf.dispatchFetch(`http://bench${path}`)).arrayBuffer();
@@ -88,7 +96,9 @@ const workerd = async () => new Miniflare({ modules: true, compatibilityDate: "2
   }
   const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)]!;
   await mf.dispose();
-  const workerdVersion = JSON.parse(readFileSync(join(root, "node_modules/workerd/package.json"), "utf8")).version;
+  const workerdVersion = JSON.parse(
+    readFileSync(join(root, "node_modules/workerd/package.json"), "utf8"),
+  ).version;
   results.push({
     runtime: "workerd",
     version: `workerd ${workerdVersion} (miniflare)`,
@@ -105,18 +115,26 @@ const names = [
   ["OpenSSL modexp (node:crypto)", "OpenSSL (node:crypto)"],
 ] as const;
 const ms = (x: number | undefined) => (x === undefined ? "—" : x.toFixed(2));
-const header = ["runtime", ...names.map(([, label]) => `${label} median ms`), "AWS ÷ ours", "ours: first login ms"];
+const header = [
+  "runtime",
+  ...names.map(([, label]) => `${label} median ms`),
+  "AWS ÷ ours",
+  "ours: first login ms",
+];
 const rows = results.map((r) => {
   const get = (impl: string) => r.samples.find((s) => s.impl === impl)?.median;
   const ours = get("warrant")!;
   const awsMs = get("amazon-cognito-identity-js")!;
   return [r.runtime, ...names.map(([impl]) => ms(get(impl))), `${(awsMs / ours).toFixed(0)}×`, ms(r.cold)];
 });
-const table = [header, header.map(() => "---"), ...rows].map((cells) => `| ${cells.join(" | ")} |`).join("\n");
+const table = [header, header.map(() => "---"), ...rows]
+  .map((cells) => `| ${cells.join(" | ")} |`)
+  .join("\n");
 
 const detailRows = results.flatMap((r) =>
   r.samples.map(
-    (s) => `| ${r.runtime} | ${s.impl} | ${s.iterations} | ${ms(s.median)} | ${ms(s.p90)} | ${ms(s.cpuMean)} |`,
+    (s) =>
+      `| ${r.runtime} | ${s.impl} | ${s.iterations} | ${ms(s.median)} | ${ms(s.p90)} | ${ms(s.cpuMean)} |`,
   ),
 );
 const details = [
@@ -128,7 +146,9 @@ const workerdOutside = results.find((r) => r.runtime === "workerd")?.outside;
 
 console.log(`\n${table}\n\n${details}\n`);
 if (workerdOutside !== undefined) {
-  console.log(`workerd, one login timed from outside (median request with one login − median empty request): ${ms(workerdOutside)} ms`);
+  console.log(
+    `workerd, one login timed from outside (median request with one login − median empty request): ${ms(workerdOutside)} ms`,
+  );
 }
 
 const date = new Date().toISOString().replace(/\.\d+Z$/, "Z");

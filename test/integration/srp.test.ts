@@ -48,19 +48,32 @@ const claims = (jwt: string) => JSON.parse(Buffer.from(jwt.split(".")[1]!, "base
 
 /** Logs in with amazon-cognito-identity-js (it has no client-secret support, so the plain client). */
 function awsLogin(username: string, pw: string): Promise<{ idToken: string; accessToken: string }> {
-  const userPool = new CognitoUserPool({ UserPoolId: pool.userPoolId, ClientId: pool.clientId, endpoint: front.endpoint });
+  const userPool = new CognitoUserPool({
+    UserPoolId: pool.userPoolId,
+    ClientId: pool.clientId,
+    endpoint: front.endpoint,
+  });
   const user = new CognitoUser({ Username: username, Pool: userPool });
   return new Promise((resolve, reject) =>
     user.authenticateUser(new AuthenticationDetails({ Username: username, Password: pw }), {
       onSuccess: (session) =>
-        resolve({ idToken: session.getIdToken().getJwtToken(), accessToken: session.getAccessToken().getJwtToken() }),
+        resolve({
+          idToken: session.getIdToken().getJwtToken(),
+          accessToken: session.getAccessToken().getJwtToken(),
+        }),
       onFailure: reject,
     }),
   );
 }
 
 /** Logs in with our SRP client over the AWS SDK, as the library will. */
-async function ourLogin(input: { username: string; pw: string; clientId: string; secret?: string; now?: Date }) {
+async function ourLogin(input: {
+  username: string;
+  pw: string;
+  clientId: string;
+  secret?: string;
+  now?: Date;
+}) {
   const { username, pw, clientId, secret } = input;
   const srp = createSrpClient();
   const init = await sdk.send(
@@ -136,7 +149,12 @@ describe("createSrpClient through the responder", () => {
   });
 
   test("logs in with an app client with a secret (SECRET_HASH on both steps)", async () => {
-    const out = await ourLogin({ username: email, pw: password, clientId: pool.secretClientId, secret: pool.clientSecret });
+    const out = await ourLogin({
+      username: email,
+      pw: password,
+      clientId: pool.secretClientId,
+      secret: pool.clientSecret,
+    });
     const result = out.AuthenticationResult!;
     assert.equal(claims(result.IdToken!).aud, pool.secretClientId);
     const me = await sdk.send(new GetUserCommand({ AccessToken: result.AccessToken! }));
@@ -163,15 +181,23 @@ describe("createSrpClient through the responder", () => {
   });
 
   test("an unknown user gets a challenge, then the same refusal as a wrong password", async () => {
-    await assert.rejects(ourLogin({ username: "nobody@example.com", pw: password, clientId: pool.clientId }), {
-      name: "NotAuthorizedException",
-      message: "Incorrect username or password.",
-    });
+    await assert.rejects(
+      ourLogin({ username: "nobody@example.com", pw: password, clientId: pool.clientId }),
+      {
+        name: "NotAuthorizedException",
+        message: "Incorrect username or password.",
+      },
+    );
   });
 
   test("a timestamp far from the server's clock is refused", async () => {
     await assert.rejects(
-      ourLogin({ username: email, pw: password, clientId: pool.clientId, now: new Date(Date.now() - 3_600_000) }),
+      ourLogin({
+        username: email,
+        pw: password,
+        clientId: pool.clientId,
+        now: new Date(Date.now() - 3_600_000),
+      }),
       { name: "NotAuthorizedException" },
     );
   });

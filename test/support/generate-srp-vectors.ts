@@ -46,13 +46,22 @@ const big = (hex: string) => BigInt(`0x${hex}`);
 const hexOf = (n: bigint) => n.toString(16);
 
 /** S by OpenSSL, to search quickly for inputs whose S has a given shape. */
-function quickS(helper: any, B: bigint, saltHex: string, poolName: string, user: string, password: string): bigint {
+function quickS(
+  helper: any,
+  B: bigint,
+  saltHex: string,
+  poolName: string,
+  user: string,
+  password: string,
+): bigint {
   const N = big(helper.N.toString(16));
   const k = big(helper.k.toString(16));
   const a = big(helper.smallAValue.toString(16));
   const u = big(helper.calculateU(helper.largeAValue, new BigInteger(hexOf(B), 16)).toString(16));
   const x = big(
-    helper.hexHash(helper.padHex(new BigInteger(saltHex, 16)) + helper.hash(`${poolName}${user}:${password}`)),
+    helper.hexHash(
+      helper.padHex(new BigInteger(saltHex, 16)) + helper.hash(`${poolName}${user}:${password}`),
+    ),
   );
   const toBuf = (n: bigint) => Buffer.from(n.toString(16).padStart(768, "0"), "hex");
   const dhx = createDiffieHellman(toBuf(N), Buffer.from([2]));
@@ -92,7 +101,13 @@ interface Case {
 }
 
 const cases: Case[] = [
-  { name: "plain", poolName: "AbCdEf123", userIdForSrp: "7c1e5a0e-3d4b-4f6a-9c2d-1e0f2a3b4c5d", password: "Correct-horse-1", now: "2024-03-05T09:04:02Z" },
+  {
+    name: "plain",
+    poolName: "AbCdEf123",
+    userIdForSrp: "7c1e5a0e-3d4b-4f6a-9c2d-1e0f2a3b4c5d",
+    password: "Correct-horse-1",
+    now: "2024-03-05T09:04:02Z",
+  },
   {
     name: "u top bit set, salt with a leading zero byte",
     poolName: "XyZ987aBc",

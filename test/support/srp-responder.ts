@@ -63,7 +63,12 @@ const int = (bytes: Buffer) => BigInt(`0x${bytes.toString("hex") || "0"}`);
 const k = int(H(javaBytes(N), javaBytes(g)));
 
 /** The verifier of a password: x = H(salt | H(poolName + userIdForSrp + ":" + password)), v = g^x. */
-export function srpVerifier(poolName: string, userIdForSrp: string, password: string, saltHex: string): bigint {
+export function srpVerifier(
+  poolName: string,
+  userIdForSrp: string,
+  password: string,
+  saltHex: string,
+): bigint {
   const x = int(H(javaBytes(BigInt(`0x${saltHex}`)), H(`${poolName}${userIdForSrp}:${password}`)));
   return modPow(g, x, N);
 }
@@ -79,7 +84,8 @@ export function srpServerB(v: bigint): { b: bigint; B: bigint } {
 
 const WEEKDAYS = ["Sun", "Mon", "Tue", "Wed", "Thu", "Fri", "Sat"];
 const MONTHS = ["Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec"];
-const TIMESTAMP = /^(Sun|Mon|Tue|Wed|Thu|Fri|Sat) ([A-Z][a-z]{2}) ([1-9]|[12][0-9]|3[01]) ([01][0-9]|2[0-3]):([0-5][0-9]):([0-5][0-9]) UTC ([0-9]{4})$/;
+const TIMESTAMP =
+  /^(Sun|Mon|Tue|Wed|Thu|Fri|Sat) ([A-Z][a-z]{2}) ([1-9]|[12][0-9]|3[01]) ([01][0-9]|2[0-3]):([0-5][0-9]):([0-5][0-9]) UTC ([0-9]{4})$/;
 
 /** Reads Cognito's "ddd MMM D HH:mm:ss UTC YYYY"; undefined when it is not exactly that. */
 export function parseCognitoTimestamp(text: string): Date | undefined {
@@ -87,7 +93,9 @@ export function parseCognitoTimestamp(text: string): Date | undefined {
   if (!m) return undefined;
   const month = MONTHS.indexOf(m[2]!);
   if (month < 0) return undefined;
-  const date = new Date(Date.UTC(Number(m[7]), month, Number(m[3]), Number(m[4]), Number(m[5]), Number(m[6])));
+  const date = new Date(
+    Date.UTC(Number(m[7]), month, Number(m[3]), Number(m[4]), Number(m[5]), Number(m[6])),
+  );
   if (date.getUTCDate() !== Number(m[3]) || WEEKDAYS[date.getUTCDay()] !== m[1]) return undefined;
   return date;
 }
@@ -164,8 +172,14 @@ export interface SrpResponderOptions {
   maxSkewSeconds?: number;
 }
 
-const notAuthorized = { status: 400, body: { __type: "NotAuthorizedException", message: "Incorrect username or password." } };
-const invalid = (message: string) => ({ status: 400, body: { __type: "InvalidParameterException", message } });
+const notAuthorized = {
+  status: 400,
+  body: { __type: "NotAuthorizedException", message: "Incorrect username or password." },
+};
+const invalid = (message: string) => ({
+  status: 400,
+  body: { __type: "InvalidParameterException", message },
+});
 
 /** Answers USER_SRP_AUTH and PASSWORD_VERIFIER on `front` for users registered with `addUser`. */
 export function attachSrpResponder(front: CognitoFront, options: SrpResponderOptions): SrpResponder {
@@ -181,7 +195,8 @@ export function attachSrpResponder(front: CognitoFront, options: SrpResponderOpt
     const typed = body.AuthParameters?.USERNAME;
     const srpA = body.AuthParameters?.SRP_A;
     if (typeof typed !== "string" || !typed) return invalid("Missing required parameter USERNAME");
-    if (typeof srpA !== "string" || !/^[0-9a-fA-F]+$/.test(srpA)) return invalid("Missing required parameter SRP_A");
+    if (typeof srpA !== "string" || !/^[0-9a-fA-F]+$/.test(srpA))
+      return invalid("Missing required parameter SRP_A");
     const A = BigInt(`0x${srpA}`);
     if (A % N === 0n) return invalid("SRP_A mod N cannot be 0");
     const user = users.get(typed);
@@ -190,7 +205,15 @@ export function attachSrpResponder(front: CognitoFront, options: SrpResponderOpt
     const salt = user?.salt ?? randomBytes(16).toString("hex");
     const { b, B } = srpServerB(user?.v ?? int(randomBytes(384)) % N);
     const secretBlock = randomBytes(96).toString("base64");
-    pending.set(secretBlock, { user, typed, clientId: body.ClientId, A, B, b, expires: Date.now() + 300_000 });
+    pending.set(secretBlock, {
+      user,
+      typed,
+      clientId: body.ClientId,
+      A,
+      B,
+      b,
+      expires: Date.now() + 300_000,
+    });
     const userId = user?.userIdForSrp ?? typed;
     return {
       status: 200,
@@ -219,7 +242,8 @@ export function attachSrpResponder(front: CognitoFront, options: SrpResponderOpt
       stats.failed++;
       return notAuthorized;
     };
-    if (!state || state.expires < Date.now() || state.clientId !== body.ClientId || !state.user) return fail();
+    if (!state || state.expires < Date.now() || state.clientId !== body.ClientId || !state.user)
+      return fail();
     const user = state.user;
     if (r.USERNAME !== user.userIdForSrp && r.USERNAME !== state.typed) return fail();
     const when = parseCognitoTimestamp(r.TIMESTAMP);
@@ -256,14 +280,25 @@ export function attachSrpResponder(front: CognitoFront, options: SrpResponderOpt
     async addUser(username, password, opts = {}) {
       let userIdForSrp = opts.userIdForSrp;
       if (!userIdForSrp) {
-        const found = await front.forward("AdminGetUser", { UserPoolId: options.userPoolId, Username: username });
+        const found = await front.forward("AdminGetUser", {
+          UserPoolId: options.userPoolId,
+          Username: username,
+        });
         if (found.status !== 200 || typeof found.body.Username !== "string") {
-          throw new Error(`srp-responder: AdminGetUser(${username}) answered ${found.status} ${found.body.__type ?? ""}`);
+          throw new Error(
+            `srp-responder: AdminGetUser(${username}) answered ${found.status} ${found.body.__type ?? ""}`,
+          );
         }
         userIdForSrp = found.body.Username as string;
       }
       const salt = randomBytes(16).toString("hex");
-      const user: User = { username, userIdForSrp, password, salt, v: srpVerifier(poolName, userIdForSrp, password, salt) };
+      const user: User = {
+        username,
+        userIdForSrp,
+        password,
+        salt,
+        v: srpVerifier(poolName, userIdForSrp, password, salt),
+      };
       users.set(username, user);
       // Cognito also accepts the Cognito username itself at sign-in.
       users.set(userIdForSrp, user);

@@ -60,7 +60,9 @@ describe("round trips against the test responder's server maths", () => {
   test("20 logins with fresh random a, salts and passwords all verify; a wrong password never does", async () => {
     const decode = (b64: string) => Uint8Array.from(atob(b64), (c) => c.charCodeAt(0));
     for (let i = 0; i < 20; i++) {
-      const salt = Array.from(crypto.getRandomValues(new Uint8Array(16)), (b) => b.toString(16).padStart(2, "0"))
+      const salt = Array.from(crypto.getRandomValues(new Uint8Array(16)), (b) =>
+        b.toString(16).padStart(2, "0"),
+      )
         .join("")
         .replace(/^0+/, "");
       const password = `pw-${i}-${crypto.randomUUID()}-ü`;
@@ -140,13 +142,17 @@ describe("fails closed", () => {
   });
 
   test("malformed SRP_B, SALT or SECRET_BLOCK throws", async () => {
-    for (const srpB of ["", "0x12", "12 34", "zz", "-1"]) await assert.rejects(respondWith({ srpB }), invalidServerValue);
+    for (const srpB of ["", "0x12", "12 34", "zz", "-1"])
+      await assert.rejects(respondWith({ srpB }), invalidServerValue);
     await assert.rejects(respondWith({ salt: "not hex" }), invalidServerValue);
     await assert.rejects(respondWith({ secretBlock: "***" }), invalidServerValue);
   });
 
   test("a whole user pool id instead of the pool name is refused", async () => {
-    await assert.rejects(respondWith({ poolName: "eu-west-1_AbCdEf123" }), { name: "SrpError", code: "srp_invalid_input" });
+    await assert.rejects(respondWith({ poolName: "eu-west-1_AbCdEf123" }), {
+      name: "SrpError",
+      code: "srp_invalid_input",
+    });
   });
 
   test("a client answers one challenge only", async () => {
