@@ -34,6 +34,11 @@ export interface CognitoFront {
   fakeFault(target: string, fault: Fault, times?: number): void;
   /** Lets test support answer `target` (return undefined to forward as usual). */
   intercept(target: string, fn: Interceptor | undefined): void;
+  /**
+   * Sends `body` for `target` straight to cognito-local: no count, fault, interceptor or SECRET_HASH
+   * check. For test support that has to ask the emulator something on the side (the SRP responder).
+   */
+  forward(target: string, body: any): Promise<{ status: number; body: any }>;
   /** Registers an app client secret so SECRET_HASH is enforced for it. */
   addClientSecret(clientId: string, secret: string): void;
   close(): Promise<void>;
@@ -183,6 +188,7 @@ export async function startCognitoFront(upstream: string): Promise<CognitoFront>
       if (fn) interceptors.set(target, fn);
       else interceptors.delete(target);
     },
+    forward,
     addClientSecret(clientId, secret) {
       secrets.set(clientId, secret);
     },
