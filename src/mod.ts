@@ -10,11 +10,18 @@
  * ```
  */
 
+export type { ApiKeyOptions } from "./api-key.ts";
+export { apiKeyHeader, getApiKey, keysEqual, withApiKey } from "./api-key.ts";
 export type { Challenge, LoginFailure, Tokens } from "./cognito/auth.ts";
 export type { WarrantErrorCode } from "./errors.ts";
 export { errorCodes, WarrantError } from "./errors.ts";
+export type { ProtectContext } from "./http/handler.ts";
+export { safeNext } from "./http/next.ts";
 export type { AuthFlow, Credentials, ObjectSchema, WarrantConfig, WarrantOptions } from "./options.ts";
 export { defaultAttributeMapping } from "./options.ts";
+export type { FormField, PageContext, PageProps, Pages, ProfileItem } from "./pages/pages.ts";
+export type { Text, TextKey } from "./pages/text.ts";
+export { defaultText } from "./pages/text.ts";
 export type { Session, SessionUser } from "./sessions/store.ts";
 export { mapAttributes, reverseMap } from "./users/mapping.ts";
 export type { LocalUser } from "./users/store.ts";

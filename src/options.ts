@@ -6,6 +6,7 @@
 import type { Storage } from "unstorage";
 import * as v from "valibot";
 import { WarrantError } from "./errors.ts";
+import type { Pages } from "./pages/pages.ts";
 
 /** A valibot object schema, as `userSchema` takes. */
 export type ObjectSchema =
@@ -66,8 +67,12 @@ export interface WarrantOptions {
   staffGroups?: string[];
   /** The app client rotates refresh tokens: refresh with GetTokensFromRefreshToken. @default false */
   refreshTokenRotation?: boolean;
-  /** Render functions that replace built-in pages. @default built-in */
-  pages?: Record<string, (...args: any[]) => string>;
+  /** Render functions that replace built-in pages (login, challenge, logout, profile, profileUpdate, error). @default built-in */
+  pages?: Partial<Pages>;
+  /** Replaces any text of the built-in pages (keys as in `defaultText`). @default English */
+  text?: Record<string, string>;
+  /** Called with each failed request's error and request id. @default one line on console.error, no secrets */
+  onError?: (error: unknown, requestId: string) => void;
   /** How long a storage call may take before the request fails with 503, in ms. @default 3000 */
   storageTimeout?: number;
   /** The clock, in ms since the epoch (tests inject one). @default Date.now */
@@ -169,7 +174,17 @@ const schema = v.strictObject(
     ),
     staffGroups: v.optional(v.array(nonEmpty)),
     refreshTokenRotation: v.optional(v.boolean("must be true or false")),
-    pages: v.optional(v.record(v.string(), v.function("must be a function"))),
+    pages: v.optional(
+      v.record(
+        v.picklist(
+          ["login", "challenge", "logout", "profile", "profileUpdate", "error"],
+          "must name a page: login, challenge, logout, profile, profileUpdate or error",
+        ),
+        v.function("must be a function that returns HTML"),
+      ),
+    ),
+    text: v.optional(v.record(v.string(), v.string("must be a string"))),
+    onError: v.optional(v.function("must be a function")),
     storageTimeout: v.optional(
       v.pipe(v.number("must be a positive number of ms"), v.minValue(1, "must be a positive number of ms")),
     ),
@@ -205,7 +220,9 @@ export interface WarrantConfig {
   readonly session: { readonly cookieName: string; readonly idleTimeout: number; readonly maxAge: number };
   readonly staffGroups: readonly string[];
   readonly refreshTokenRotation: boolean;
-  readonly pages: Readonly<Record<string, (...args: any[]) => string>>;
+  readonly pages: Readonly<Partial<Pages>>;
+  readonly text: Readonly<Record<string, string>>;
+  readonly onError: ((error: unknown, requestId: string) => void) | undefined;
   readonly storageTimeout: number;
   readonly now: () => number;
 }
@@ -283,6 +300,8 @@ export function resolveConfig(options: WarrantOptions): WarrantConfig {
     staffGroups: Object.freeze([...(o.staffGroups ?? ["admin"])]),
     refreshTokenRotation: o.refreshTokenRotation ?? false,
     pages: Object.freeze({ ...(o.pages ?? {}) }) as WarrantConfig["pages"],
+    text: Object.freeze({ ...(o.text ?? {}) }),
+    onError: o.onError as WarrantConfig["onError"],
     storageTimeout: o.storageTimeout ?? 3000,
     now: (o.now as (() => number) | undefined) ?? Date.now,
   });

@@ -21,6 +21,7 @@ import { type Cognito, createCognito } from "./cognito/client.ts";
 import { classify, toWarrantError } from "./cognito/errors.ts";
 import { unverifiedClaims } from "./cognito/jwt.ts";
 import { WarrantError } from "./errors.ts";
+import { createHandler, type ProtectContext } from "./http/handler.ts";
 import { resolveConfig, type WarrantConfig, type WarrantOptions } from "./options.ts";
 import { cookieName, expireCookie, isSecure, issueCookie, readToken } from "./sessions/cookie.ts";
 import { createKeyring } from "./sessions/crypto.ts";
@@ -78,6 +79,15 @@ export interface Warrant {
   signOutEverywhere(username: string): Promise<number>;
   /** The local record of a user, or null. */
   getUser(username: string): Promise<LocalUser | null>;
+  /**
+   * The account routes under `basePath` as one `(Request) => Promise<Response>`; bound, so
+   * `Bun.serve({ fetch: warrant.handler })` works. Anything it does not own answers 404.
+   */
+  readonly handler: (request: Request) => Promise<Response>;
+  /** Runs `handler` only for a signed-in user; else 303 to the login page (HTML) or 401 (JSON). */
+  protect(
+    handler: (request: Request, context: ProtectContext) => Response | Promise<Response>,
+  ): (request: Request) => Promise<Response>;
   /** Internal parts for the handler and tests. */
   readonly internals: { store: Store; sessions: Sessions; cognito: Cognito };
 }
@@ -193,7 +203,7 @@ export function createWarrant(options: WarrantOptions): Warrant {
     return sessions.replaceTokens(id, fresh, user);
   };
 
-  const warrant: Warrant = {
+  const warrant = {
     config,
     internals: { store, sessions, cognito },
 
@@ -271,6 +281,12 @@ export function createWarrant(options: WarrantOptions): Warrant {
 
     signOutEverywhere: (username) => sessions.destroyAll(username),
     getUser: (username) => store.get<LocalUser>(userKey(username)),
-  };
+  } as Warrant;
+  const http = createHandler(warrant, {
+    pages: config.pages,
+    text: config.text,
+    ...(config.onError ? { onError: config.onError } : {}),
+  });
+  Object.assign(warrant, { handler: http.handler, protect: http.protect });
   return warrant;
 }

@@ -22,15 +22,16 @@ export interface LocalUser {
 /** The storage key of a user's record. */
 export const userKey = (username: string): string => `users:${username}`;
 
+/** The outcome of {@link validateFields}. */
+export type FieldCheck =
+  | { ok: true; stored: Record<string, unknown>; extra: Record<string, string> }
+  | { ok: false; paths: string[]; issues: { path: unknown[] | undefined; message: string }[] };
+
 /**
- * Validates the mapped fields against `userSchema`. Returns what may be stored and the mapped fields
- * the schema does not declare (they go back to the caller, not to storage). A record that fails the
- * schema is refused whole: nothing half-valid is stored.
+ * Validates mapped fields against `userSchema`: what may be stored, and the mapped fields the schema
+ * does not declare (they go back to the caller, not to storage).
  */
-export function checkFields(
-  schema: ObjectSchema,
-  fields: Record<string, string>,
-): { stored: Record<string, unknown>; extra: Record<string, string> } {
+export function validateFields(schema: ObjectSchema, fields: Record<string, string>): FieldCheck {
   const declared = new Set(Object.keys(schema.entries));
   const candidate: Record<string, unknown> = {};
   const extra: Record<string, string> = {};
@@ -39,25 +40,37 @@ export function checkFields(
     else extra[key] = value;
   }
   const result = v.safeParse(schema, candidate);
-  if (!result.success) {
-    // Field names only: the values are personal data and stay out of messages and logs.
-    const where = [
-      ...new Set(
-        result.issues.map((i) => i.path?.map((p: { key: unknown }) => String(p.key)).join(".") ?? "(record)"),
-      ),
-    ];
-    throw new WarrantError(
-      "user_record_invalid",
-      `the local user record does not satisfy options.userSchema at ${where.join(", ")}`,
-      {
-        cause: result.issues.map((i) => ({
-          path: i.path?.map((p: { key: unknown }) => p.key),
-          message: i.message,
-        })),
-      },
-    );
-  }
-  return { stored: result.output as Record<string, unknown>, extra };
+  if (result.success) return { ok: true, stored: result.output as Record<string, unknown>, extra };
+  // Field names only: the values are personal data and stay out of messages and logs.
+  const keyOf = (i: v.BaseIssue<unknown>) =>
+    i.path?.map((p: { key: unknown }) => String(p.key)).join(".") ?? "(record)";
+  return {
+    ok: false,
+    paths: [...new Set(result.issues.map(keyOf))],
+    issues: result.issues.map((i) => ({
+      path: i.path?.map((p: { key: unknown }) => p.key),
+      message: i.message,
+    })),
+  };
+}
+
+/**
+ * Like {@link validateFields}, but a record that fails the schema is refused whole with a
+ * `WarrantError`: nothing half-valid is stored.
+ */
+export function checkFields(
+  schema: ObjectSchema,
+  fields: Record<string, string>,
+): { stored: Record<string, unknown>; extra: Record<string, string> } {
+  const result = validateFields(schema, fields);
+  if (result.ok) return result;
+  throw new WarrantError(
+    "user_record_invalid",
+    `the local user record does not satisfy options.userSchema at ${result.paths.join(", ")}`,
+    {
+      cause: result.issues,
+    },
+  );
 }
 
 /**

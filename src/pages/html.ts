@@ -1,0 +1,70 @@
+/**
+ * @module
+ * Escaping and the page frame (layout and the small built-in stylesheet).
+ */
+import { sha256 } from "@oslojs/crypto/sha2";
+import { encodeBase64 } from "@oslojs/encoding";
+
+const entities: Record<string, string> = {
+  "&": "&amp;",
+  "<": "&lt;",
+  ">": "&gt;",
+  '"': "&quot;",
+  "'": "&#39;",
+};
+
+/**
+ * Escapes text for HTML content and quoted attributes.
+ *
+ * @example
+ * ```ts
+ * escape('<a href="x">') // "&lt;a href=&quot;x&quot;&gt;"
+ * ```
+ */
+export function escape(value: unknown): string {
+  return String(value ?? "").replace(/[&<>"']/g, (c) => entities[c]!);
+}
+
+/** The built-in stylesheet: readable, mobile-friendly, visible focus, no external requests. */
+export const stylesheet = `
+:root{color-scheme:light dark;--fg:#1b1f24;--bg:#f6f7f9;--card:#fff;--line:#c9ced6;--accent:#1f5fd1;--error:#b42318;--ok:#067647}
+@media (prefers-color-scheme:dark){:root{--fg:#e8eaed;--bg:#14171a;--card:#1e2226;--line:#3b424a;--accent:#7aa7ff;--error:#ff8a80;--ok:#6ee7a8}}
+*{box-sizing:border-box}
+body{margin:0;font:16px/1.5 system-ui,-apple-system,"Segoe UI",Roboto,sans-serif;color:var(--fg);background:var(--bg)}
+main{max-width:28rem;margin:2rem auto;padding:1.5rem;background:var(--card);border:1px solid var(--line);border-radius:.75rem}
+h1{font-size:1.5rem;margin:0 0 1rem}
+label{display:block;font-weight:600;margin:.75rem 0 .25rem}
+input{width:100%;padding:.6rem .7rem;font:inherit;color:inherit;background:transparent;border:1px solid var(--line);border-radius:.5rem}
+input[aria-invalid=true]{border-color:var(--error)}
+button,.button{display:inline-block;margin-top:1rem;padding:.6rem 1.1rem;font:inherit;font-weight:600;color:#fff;background:var(--accent);border:0;border-radius:.5rem;cursor:pointer;text-decoration:none}
+.secondary{background:transparent;color:var(--accent);border:1px solid var(--accent)}
+:focus-visible{outline:3px solid var(--accent);outline-offset:2px}
+.error{color:var(--error)}
+.ok{color:var(--ok)}
+.alert{padding:.75rem;border:1px solid currentColor;border-radius:.5rem;margin:0 0 1rem}
+dl{display:grid;grid-template-columns:max-content 1fr;gap:.4rem 1rem;margin:0}
+dt{font-weight:600}dd{margin:0;overflow-wrap:anywhere}
+.actions{display:flex;gap:.75rem;flex-wrap:wrap;align-items:center}
+code{font-size:.95em}
+`;
+
+/** The CSP source that allows exactly the built-in stylesheet. */
+export const stylesheetHash = `'sha256-${encodeBase64(sha256(new TextEncoder().encode(stylesheet)))}'`;
+
+/** Wraps page content in the document frame. */
+export function layout(title: string, content: string, lang = "en"): string {
+  return `<!doctype html>
+<html lang="${escape(lang)}">
+<head>
+<meta charset="utf-8">
+<meta name="viewport" content="width=device-width, initial-scale=1">
+<title>${escape(title)}</title>
+<style>${stylesheet}</style>
+</head>
+<body>
+<main>
+${content}
+</main>
+</body>
+</html>`;
+}

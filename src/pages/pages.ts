@@ -1,0 +1,169 @@
+/**
+ * @module
+ * The built-in pages: server-rendered, accessible HTML that works without JavaScript. Each can be
+ * replaced through `options.pages` by a function that takes the same props and returns HTML.
+ */
+import { escape, layout } from "./html.ts";
+import type { Text } from "./text.ts";
+
+/** What every page gets: the text table, where the routes live, and the form's CSRF token. */
+export interface PageContext {
+  text: Text;
+  basePath: string;
+  /** The CSRF token every form must carry as the `csrf` field. */
+  csrf: string;
+}
+
+/** A labelled value on the profile page. */
+export interface ProfileItem {
+  attribute: string;
+  label: string;
+  value: string | undefined;
+}
+
+/** A field of the profile update form. */
+export interface FormField {
+  /** The form field name (the local field). */
+  name: string;
+  label: string;
+  value: string;
+  type: "text" | "email" | "tel" | "url" | "date";
+  autocomplete: string;
+  error?: string;
+}
+
+/** Props of each page. */
+export interface PageProps {
+  login: { ctx: PageContext; error?: string; next?: string; username?: string };
+  challenge: {
+    ctx: PageContext;
+    message: string;
+    error?: string;
+    fields?: FormField[];
+    name?: string;
+    details?: Record<string, string>;
+  };
+  logout: { ctx: PageContext };
+  profile: { ctx: PageContext; items: ProfileItem[]; updated: boolean };
+  profileUpdate: { ctx: PageContext; fields: FormField[]; error?: string };
+  error: { ctx: PageContext; status: number; message: string; requestId: string };
+}
+
+/** The page renderers; any subset can be passed as `options.pages`. */
+export type Pages = { [K in keyof PageProps]: (props: PageProps[K]) => string };
+
+const csrfField = (ctx: PageContext) => `<input type="hidden" name="csrf" value="${escape(ctx.csrf)}">`;
+
+function field(f: FormField): string {
+  const id = `f-${escape(f.name)}`;
+  const errorId = `${id}-error`;
+  return `<label for="${id}">${escape(f.label)}</label>
+<input id="${id}" name="${escape(f.name)}" type="${f.type}" value="${escape(f.value)}" autocomplete="${escape(f.autocomplete)}"${
+    f.error ? ` aria-invalid="true" aria-describedby="${errorId}"` : ""
+  }>${f.error ? `<p id="${errorId}" class="error">${escape(f.error)}</p>` : ""}`;
+}
+
+/** The built-in pages. */
+export const builtinPages: Pages = {
+  login({ ctx, error, next }) {
+    const t = ctx.text;
+    return layout(
+      t["login.title"],
+      `<h1>${escape(t["login.title"])}</h1>
+${error ? `<p id="login-error" class="alert error" role="alert">${escape(error)}</p>` : ""}
+<form method="post" action="${escape(ctx.basePath)}/login" novalidate>
+${csrfField(ctx)}${next ? `<input type="hidden" name="next" value="${escape(next)}">` : ""}
+<label for="username">${escape(t["login.username"])}</label>
+<input id="username" name="username" type="text" autocomplete="username" autocapitalize="none" spellcheck="false" required${
+        error ? ' aria-invalid="true" aria-describedby="login-error"' : ""
+      } autofocus>
+<label for="password">${escape(t["login.password"])}</label>
+<input id="password" name="password" type="password" autocomplete="current-password" required${
+        error ? ' aria-invalid="true" aria-describedby="login-error"' : ""
+      }>
+<button type="submit">${escape(t["login.submit"])}</button>
+</form>`,
+    );
+  },
+
+  challenge({ ctx, message, error, fields, name }) {
+    const t = ctx.text;
+    return layout(
+      t["challenge.title"],
+      `<h1>${escape(t["challenge.title"])}</h1>
+${error ? `<p class="alert error" role="alert">${escape(error)}</p>` : ""}
+<p>${escape(message)}</p>
+${
+  fields?.length
+    ? `<form method="post" action="${escape(ctx.basePath)}/login/challenge" novalidate>
+${csrfField(ctx)}${name ? `<input type="hidden" name="challenge" value="${escape(name)}">` : ""}
+${fields.map(field).join("\n")}
+<button type="submit">${escape(t["login.submit"])}</button>
+</form>`
+    : `<p><a class="button" href="${escape(ctx.basePath)}/login">${escape(t["challenge.restart"])}</a></p>`
+}`,
+    );
+  },
+
+  logout({ ctx }) {
+    const t = ctx.text;
+    return layout(
+      t["logout.title"],
+      `<h1>${escape(t["logout.title"])}</h1>
+<p>${escape(t["logout.confirm"])}</p>
+<form method="post" action="${escape(ctx.basePath)}/logout">${csrfField(ctx)}
+<button type="submit">${escape(t["logout.submit"])}</button>
+</form>`,
+    );
+  },
+
+  profile({ ctx, items, updated }) {
+    const t = ctx.text;
+    return layout(
+      t["profile.title"],
+      `<h1>${escape(t["profile.title"])}</h1>
+${updated ? `<p class="alert ok" role="status">${escape(t["profile.updated"])}</p>` : ""}
+<dl>
+${items
+  .map(
+    (i) =>
+      `<dt>${escape(i.label)}</dt><dd data-attribute="${escape(i.attribute)}">${
+        i.value === undefined || i.value === ""
+          ? `<span class="muted">${escape(t["profile.empty"])}</span>`
+          : escape(i.value)
+      }</dd>`,
+  )
+  .join("\n")}
+</dl>
+<div class="actions">
+<a class="button" href="${escape(ctx.basePath)}/profile/update">${escape(t["profile.edit"])}</a>
+<form method="post" action="${escape(ctx.basePath)}/logout">${csrfField(ctx)}<button type="submit" class="secondary">${escape(t["logout.submit"])}</button></form>
+</div>`,
+    );
+  },
+
+  profileUpdate({ ctx, fields, error }) {
+    const t = ctx.text;
+    return layout(
+      t["update.title"],
+      `<h1>${escape(t["update.title"])}</h1>
+${error ? `<p class="alert error" role="alert">${escape(error)}</p>` : ""}
+<form method="post" action="${escape(ctx.basePath)}/profile/update" novalidate>
+${csrfField(ctx)}
+${fields.map(field).join("\n")}
+<div class="actions"><button type="submit">${escape(t["update.submit"])}</button>
+<a href="${escape(ctx.basePath)}/profile">${escape(t["update.cancel"])}</a></div>
+</form>`,
+    );
+  },
+
+  error({ ctx, message, requestId }) {
+    const t = ctx.text;
+    return layout(
+      t["error.title"],
+      `<h1>${escape(t["error.title"])}</h1>
+<p>${escape(message)}</p>
+<p>${escape(t["error.body"])} <code>${escape(requestId)}</code></p>`,
+    );
+  },
+};
