@@ -8,7 +8,7 @@ import { type Warrant, withApiKey } from "../src/mod.ts";
 const page = (title: string, body: string) =>
   `<!doctype html><html lang="en"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width, initial-scale=1"><title>${title}</title></head><body style="font:16px/1.5 system-ui,sans-serif;max-width:40rem;margin:2rem auto;padding:0 1rem">${body}</body></html>`;
 
-const escape = (s: unknown) => String(s ?? "").replace(/[&<>"']/g, (c) => `&#${c.charCodeAt(0)};`);
+const escapeHtml = (s: unknown) => String(s ?? "").replace(/[&<>"']/g, (c) => `&#${c.charCodeAt(0)};`);
 
 /** The demo's whole app as one Web handler. */
 export function createDemoApp(warrant: Warrant): (request: Request) => Promise<Response> {
@@ -18,7 +18,7 @@ export function createDemoApp(warrant: Warrant): (request: Request) => Promise<R
     return new Response(
       page(
         "Home",
-        `<h1>Hello, ${escape(name)}</h1>
+        `<h1>Hello, ${escapeHtml(name)}</h1>
 <p>You are signed in. This page is protected by <code>warrant.protect</code>.</p>
 <ul><li><a href="${base}/profile">Your profile</a></li><li><a href="${base}/profile/update">Edit profile</a></li><li><a href="${base}/logout">Sign out</a></li></ul>`,
       ),

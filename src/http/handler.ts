@@ -221,7 +221,7 @@ export function createHandler(
   };
 
   /** Cognito attributes of the signed-in user; ends the session when Cognito no longer accepts its token. */
-  const cognitoUser = async (ctx: Ctx, session: Session) => {
+  const cognitoUser = async (_ctx: Ctx, session: Session) => {
     try {
       const tokens = await session.tokens();
       const out = await cognito.send<{ UserAttributes?: { Name?: string; Value?: string }[] }>(
@@ -511,7 +511,7 @@ export function createHandler(
     "/profile/update": { GET: getProfileUpdate, POST: postProfileUpdate },
   };
 
-  const notFound = (request: Request) =>
+  const notFound = () =>
     new Response("Not Found", {
       status: 404,
       headers: { "content-type": "text/plain; charset=utf-8", "cache-control": "no-store" },
@@ -524,10 +524,10 @@ export function createHandler(
     const url = new URL(request.url);
     // Collapse repeated slashes so `//login` and `/login` are one route (and one rate-limit key).
     const pathname = url.pathname.replace(/\/{2,}/g, "/");
-    if (!(pathname === base || pathname.startsWith(`${base}/`))) return notFound(request);
+    if (!(pathname === base || pathname.startsWith(`${base}/`))) return notFound();
     const path = pathname.slice(base.length).replace(/\/$/, "") || "/";
     const route = routes[path];
-    if (!route) return notFound(request);
+    if (!route) return notFound();
     const ctx: Ctx = {
       request,
       requestId: randomId(),

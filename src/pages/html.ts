@@ -18,10 +18,10 @@ const entities: Record<string, string> = {
  *
  * @example
  * ```ts
- * escape('<a href="x">') // "&lt;a href=&quot;x&quot;&gt;"
+ * escapeHtml('<a href="x">') // "&lt;a href=&quot;x&quot;&gt;"
  * ```
  */
-export function escape(value: unknown): string {
+export function escapeHtml(value: unknown): string {
   return String(value ?? "").replace(/[&<>"']/g, (c) => entities[c]!);
 }
 
@@ -54,11 +54,11 @@ export const stylesheetHash = `'sha256-${encodeBase64(sha256(new TextEncoder().e
 /** Wraps page content in the document frame. */
 export function layout(title: string, content: string, lang = "en"): string {
   return `<!doctype html>
-<html lang="${escape(lang)}">
+<html lang="${escapeHtml(lang)}">
 <head>
 <meta charset="utf-8">
 <meta name="viewport" content="width=device-width, initial-scale=1">
-<title>${escape(title)}</title>
+<title>${escapeHtml(title)}</title>
 <style>${stylesheet}</style>
 </head>
 <body>

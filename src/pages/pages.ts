@@ -3,7 +3,7 @@
  * The built-in pages: server-rendered, accessible HTML that works without JavaScript. Each can be
  * replaced through `options.pages` by a function that takes the same props and returns HTML.
  */
-import { escape, layout } from "./html.ts";
+import { escapeHtml, layout } from "./html.ts";
 import type { Text } from "./text.ts";
 
 /** What every page gets: the text table, where the routes live, and the form's CSRF token. */
@@ -52,15 +52,15 @@ export interface PageProps {
 /** The page renderers; any subset can be passed as `options.pages`. */
 export type Pages = { [K in keyof PageProps]: (props: PageProps[K]) => string };
 
-const csrfField = (ctx: PageContext) => `<input type="hidden" name="csrf" value="${escape(ctx.csrf)}">`;
+const csrfField = (ctx: PageContext) => `<input type="hidden" name="csrf" value="${escapeHtml(ctx.csrf)}">`;
 
 function field(f: FormField): string {
-  const id = `f-${escape(f.name)}`;
+  const id = `f-${escapeHtml(f.name)}`;
   const errorId = `${id}-error`;
-  return `<label for="${id}">${escape(f.label)}</label>
-<input id="${id}" name="${escape(f.name)}" type="${f.type}" value="${escape(f.value)}" autocomplete="${escape(f.autocomplete)}"${
+  return `<label for="${id}">${escapeHtml(f.label)}</label>
+<input id="${id}" name="${escapeHtml(f.name)}" type="${f.type}" value="${escapeHtml(f.value)}" autocomplete="${escapeHtml(f.autocomplete)}"${
     f.error ? ` aria-invalid="true" aria-describedby="${errorId}"` : ""
-  }>${f.error ? `<p id="${errorId}" class="error">${escape(f.error)}</p>` : ""}`;
+  }>${f.error ? `<p id="${errorId}" class="error">${escapeHtml(f.error)}</p>` : ""}`;
 }
 
 /** The built-in pages. */
@@ -69,19 +69,19 @@ export const builtinPages: Pages = {
     const t = ctx.text;
     return layout(
       t["login.title"],
-      `<h1>${escape(t["login.title"])}</h1>
-${error ? `<p id="login-error" class="alert error" role="alert">${escape(error)}</p>` : ""}
-<form method="post" action="${escape(ctx.basePath)}/login" novalidate>
-${csrfField(ctx)}${next ? `<input type="hidden" name="next" value="${escape(next)}">` : ""}
-<label for="username">${escape(t["login.username"])}</label>
+      `<h1>${escapeHtml(t["login.title"])}</h1>
+${error ? `<p id="login-error" class="alert error" role="alert">${escapeHtml(error)}</p>` : ""}
+<form method="post" action="${escapeHtml(ctx.basePath)}/login" novalidate>
+${csrfField(ctx)}${next ? `<input type="hidden" name="next" value="${escapeHtml(next)}">` : ""}
+<label for="username">${escapeHtml(t["login.username"])}</label>
 <input id="username" name="username" type="text" autocomplete="username" autocapitalize="none" spellcheck="false" required${
         error ? ' aria-invalid="true" aria-describedby="login-error"' : ""
       } autofocus>
-<label for="password">${escape(t["login.password"])}</label>
+<label for="password">${escapeHtml(t["login.password"])}</label>
 <input id="password" name="password" type="password" autocomplete="current-password" required${
         error ? ' aria-invalid="true" aria-describedby="login-error"' : ""
       }>
-<button type="submit">${escape(t["login.submit"])}</button>
+<button type="submit">${escapeHtml(t["login.submit"])}</button>
 </form>`,
     );
   },
@@ -90,17 +90,17 @@ ${csrfField(ctx)}${next ? `<input type="hidden" name="next" value="${escape(next
     const t = ctx.text;
     return layout(
       t["challenge.title"],
-      `<h1>${escape(t["challenge.title"])}</h1>
-${error ? `<p class="alert error" role="alert">${escape(error)}</p>` : ""}
-<p>${escape(message)}</p>
+      `<h1>${escapeHtml(t["challenge.title"])}</h1>
+${error ? `<p class="alert error" role="alert">${escapeHtml(error)}</p>` : ""}
+<p>${escapeHtml(message)}</p>
 ${
   fields?.length
-    ? `<form method="post" action="${escape(ctx.basePath)}/login/challenge" novalidate>
-${csrfField(ctx)}${name ? `<input type="hidden" name="challenge" value="${escape(name)}">` : ""}
+    ? `<form method="post" action="${escapeHtml(ctx.basePath)}/login/challenge" novalidate>
+${csrfField(ctx)}${name ? `<input type="hidden" name="challenge" value="${escapeHtml(name)}">` : ""}
 ${fields.map(field).join("\n")}
-<button type="submit">${escape(t["login.submit"])}</button>
+<button type="submit">${escapeHtml(t["login.submit"])}</button>
 </form>`
-    : `<p><a class="button" href="${escape(ctx.basePath)}/login">${escape(t["challenge.restart"])}</a></p>`
+    : `<p><a class="button" href="${escapeHtml(ctx.basePath)}/login">${escapeHtml(t["challenge.restart"])}</a></p>`
 }`,
     );
   },
@@ -109,10 +109,10 @@ ${fields.map(field).join("\n")}
     const t = ctx.text;
     return layout(
       t["logout.title"],
-      `<h1>${escape(t["logout.title"])}</h1>
-<p>${escape(t["logout.confirm"])}</p>
-<form method="post" action="${escape(ctx.basePath)}/logout">${csrfField(ctx)}
-<button type="submit">${escape(t["logout.submit"])}</button>
+      `<h1>${escapeHtml(t["logout.title"])}</h1>
+<p>${escapeHtml(t["logout.confirm"])}</p>
+<form method="post" action="${escapeHtml(ctx.basePath)}/logout">${csrfField(ctx)}
+<button type="submit">${escapeHtml(t["logout.submit"])}</button>
 </form>`,
     );
   },
@@ -121,23 +121,23 @@ ${fields.map(field).join("\n")}
     const t = ctx.text;
     return layout(
       t["profile.title"],
-      `<h1>${escape(t["profile.title"])}</h1>
-${updated ? `<p class="alert ok" role="status">${escape(t["profile.updated"])}</p>` : ""}
+      `<h1>${escapeHtml(t["profile.title"])}</h1>
+${updated ? `<p class="alert ok" role="status">${escapeHtml(t["profile.updated"])}</p>` : ""}
 <dl>
 ${items
   .map(
     (i) =>
-      `<dt>${escape(i.label)}</dt><dd data-attribute="${escape(i.attribute)}">${
+      `<dt>${escapeHtml(i.label)}</dt><dd data-attribute="${escapeHtml(i.attribute)}">${
         i.value === undefined || i.value === ""
-          ? `<span class="muted">${escape(t["profile.empty"])}</span>`
-          : escape(i.value)
+          ? `<span class="muted">${escapeHtml(t["profile.empty"])}</span>`
+          : escapeHtml(i.value)
       }</dd>`,
   )
   .join("\n")}
 </dl>
 <div class="actions">
-<a class="button" href="${escape(ctx.basePath)}/profile/update">${escape(t["profile.edit"])}</a>
-<form method="post" action="${escape(ctx.basePath)}/logout">${csrfField(ctx)}<button type="submit" class="secondary">${escape(t["logout.submit"])}</button></form>
+<a class="button" href="${escapeHtml(ctx.basePath)}/profile/update">${escapeHtml(t["profile.edit"])}</a>
+<form method="post" action="${escapeHtml(ctx.basePath)}/logout">${csrfField(ctx)}<button type="submit" class="secondary">${escapeHtml(t["logout.submit"])}</button></form>
 </div>`,
     );
   },
@@ -146,13 +146,13 @@ ${items
     const t = ctx.text;
     return layout(
       t["update.title"],
-      `<h1>${escape(t["update.title"])}</h1>
-${error ? `<p class="alert error" role="alert">${escape(error)}</p>` : ""}
-<form method="post" action="${escape(ctx.basePath)}/profile/update" novalidate>
+      `<h1>${escapeHtml(t["update.title"])}</h1>
+${error ? `<p class="alert error" role="alert">${escapeHtml(error)}</p>` : ""}
+<form method="post" action="${escapeHtml(ctx.basePath)}/profile/update" novalidate>
 ${csrfField(ctx)}
 ${fields.map(field).join("\n")}
-<div class="actions"><button type="submit">${escape(t["update.submit"])}</button>
-<a href="${escape(ctx.basePath)}/profile">${escape(t["update.cancel"])}</a></div>
+<div class="actions"><button type="submit">${escapeHtml(t["update.submit"])}</button>
+<a href="${escapeHtml(ctx.basePath)}/profile">${escapeHtml(t["update.cancel"])}</a></div>
 </form>`,
     );
   },
@@ -161,9 +161,9 @@ ${fields.map(field).join("\n")}
     const t = ctx.text;
     return layout(
       t["error.title"],
-      `<h1>${escape(t["error.title"])}</h1>
-<p>${escape(message)}</p>
-<p>${escape(t["error.body"])} <code>${escape(requestId)}</code></p>`,
+      `<h1>${escapeHtml(t["error.title"])}</h1>
+<p>${escapeHtml(message)}</p>
+<p>${escapeHtml(t["error.body"])} <code>${escapeHtml(requestId)}</code></p>`,
     );
   },
 };
