@@ -14,6 +14,12 @@ import { createWarrant, type WarrantOptions } from "../../src/mod.ts";
 import { type CognitoFront, startCognitoFront } from "./cognito-front.ts";
 import { createTestPool, type TestPool } from "./cognito-local.ts";
 
+/**
+ * A JWT's header and payload (base64url JSON starts with "eyJ"). The bare three letters can occur by
+ * chance inside random ciphertext, so tests look for the whole shape.
+ */
+export const JWT = /eyJ[A-Za-z0-9_-]{8,}\.eyJ[A-Za-z0-9_-]{8,}/;
+
 export const SECRET = "test-secret-0123456789-abcdefghijklmnop";
 export const PASSWORD = "Corr3ct-Horse!";
 
