@@ -328,7 +328,6 @@ export function createWarrant(options: WarrantOptions): Warrant {
       const expired = { ok: false, reason: "challenge_expired" } as const;
       if (typeof challengeId !== "string" || !/^[A-Za-z0-9_-]{20,64}$/.test(challengeId)) return expired;
       const key = challengeKey(challengeId);
-      if (answering.has(key)) return expired;
       const record = await store.get<StoredChallenge>(key);
       if (!record) return expired;
       if (config.now() - record.createdAt >= challengeTtl * 1000) {
@@ -344,6 +343,8 @@ export function createWarrant(options: WarrantOptions): Warrant {
           challenge: publicOf(record, challengeId),
         };
       }
+      // Checked and claimed with no await in between, so two answers racing in this instance cannot both pass.
+      if (answering.has(key)) return expired;
       answering.add(key);
       try {
         // Spent before Cognito sees the answer: a replay finds nothing, whatever Cognito says.

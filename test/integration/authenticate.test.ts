@@ -7,8 +7,8 @@ import { createStorage } from "unstorage";
 import * as v from "valibot";
 import { WarrantError } from "../../src/mod.ts";
 import { setAttributes } from "../support/cognito-local.ts";
-import { attachSrpResponder } from "../support/srp-responder.ts";
 import { createEnv, dump, type Env, email, PASSWORD, warrantFor } from "../support/setup.ts";
+import { attachSrpResponder } from "../support/srp-responder.ts";
 
 describe("authenticate (the backend)", () => {
   let env: Env;
