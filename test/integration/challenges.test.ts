@@ -358,6 +358,46 @@ describe("SOFTWARE_TOKEN_MFA and SELECT_MFA_TYPE", () => {
     assert.deepEqual(await storage.getKeys("challenges"), []);
   });
 
+  it("FAKE NotAuthorizedException on the answer (Cognito's session ended): challenge_expired, the id is spent", async () => {
+    const { name, secret } = await totpUser("cognito-expired");
+    const warrant = warrantFor(env);
+    const challenge = challengeOf(await warrant.authenticate(name, PASSWORD));
+    env.front.fakeFault("RespondToAuthChallenge", {
+      kind: "error",
+      status: 400,
+      type: "NotAuthorizedException",
+      message: "Invalid session for the user, session is expired.",
+    });
+    assert.deepEqual(await warrant.respond(challenge.id, { code: totp(secret) }), {
+      ok: false,
+      reason: "challenge_expired",
+    });
+    assert.deepEqual(await warrant.respond(challenge.id, { code: totp(secret) }), {
+      ok: false,
+      reason: "challenge_expired",
+    });
+  });
+
+  it("FAKE 5xx on the answer: sent once, never retried (E5), a WarrantError without Cognito's message", async () => {
+    const { name, secret } = await totpUser("answer-5xx");
+    const warrant = warrantFor(env);
+    const challenge = challengeOf(await warrant.authenticate(name, PASSWORD));
+    env.front.resetCalls();
+    // One fault only: a retry would succeed, so the rejection itself shows there was none.
+    env.front.fakeFault(
+      "RespondToAuthChallenge",
+      { kind: "error", status: 503, type: "InternalErrorException", message: "arn:aws:cognito-idp:secret" },
+      1,
+    );
+    await assert.rejects(warrant.respond(challenge.id, { code: totp(secret) }), (error: unknown) => {
+      assert.ok(error instanceof WarrantError);
+      assert.equal(error.code, "cognito_unavailable");
+      assert.ok(!error.message.includes("arn:aws"));
+      return true;
+    });
+    assert.equal(env.front.calls("RespondToAuthChallenge"), 1);
+  });
+
   it("SELECT_MFA_TYPE: offers the user's methods, validates the choice, then asks for the TOTP code", async () => {
     const { name, secret } = await totpUser("select", { sms: true });
     const warrant = warrantFor(env);
@@ -385,6 +425,24 @@ describe("FAKE Cognito challenges cognito-local lacks", () => {
     env = await createEnv();
   });
   after(() => env.close());
+
+  it("FAKE CUSTOM_CHALLENGE: a challenge the library cannot answer throws unsupported_challenge, nothing stored", async () => {
+    const storage = createStorage();
+    const warrant = warrantFor(env, { storage });
+    env.front.intercept("InitiateAuth", async () => ({
+      status: 200,
+      body: { ChallengeName: "CUSTOM_CHALLENGE", ChallengeParameters: { USERNAME: "u" }, Session: "FAKE-s" },
+    }));
+    try {
+      await assert.rejects(
+        warrant.authenticate("a@example.com", PASSWORD),
+        (e: unknown) => e instanceof WarrantError && e.code === "unsupported_challenge",
+      );
+      assert.deepEqual(await storage.getKeys(), []);
+    } finally {
+      env.front.intercept("InitiateAuth", undefined);
+    }
+  });
 
   it("EMAIL_OTP (FAKE Cognito): a wrong code, then the right 8-digit code logs in", async () => {
     const name = email("email-otp");
