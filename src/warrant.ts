@@ -256,9 +256,17 @@ export function createWarrant(options: WarrantOptions): Warrant {
     return { ok: false, reason: "challenge", challenge };
   };
 
-  // Ids being answered in this instance: a second answer racing the first is a replay. (Storage has no
-  // atomic take, so across instances the delete-before-send below is what keeps an id single use.)
-  const answering = new Set<string>();
+  // Challenge keys answered in this instance, until their TTL would have ended: a second answer that
+  // read the record before the first one deleted it is still a replay. (Storage has no atomic take, so
+  // across instances the delete-before-send below is what keeps an id single use.)
+  const spent = new Map<string, number>();
+  const claim = (key: string): boolean => {
+    const now = config.now();
+    for (const [k, until] of spent) if (until <= now) spent.delete(k);
+    if (spent.has(key)) return false;
+    spent.set(key, now + challengeTtl * 1000);
+    return true;
+  };
 
   const refresh = (id: string): Promise<SessionRecord | null> => {
     let running = inflight.get(id);
@@ -344,28 +352,23 @@ export function createWarrant(options: WarrantOptions): Warrant {
         };
       }
       // Checked and claimed with no await in between, so two answers racing in this instance cannot both pass.
-      if (answering.has(key)) return expired;
-      answering.add(key);
-      try {
-        // Spent before Cognito sees the answer: a replay finds nothing, whatever Cognito says.
-        await store.remove(key);
-        const outcome = await answerChallenge(cognito, config, record, checked.answer);
-        if (outcome.kind === "expired") return expired;
-        if (outcome.kind === "retry") {
-          const attempts = record.attempts + 1;
-          if (attempts >= challengeAttempts) return { ok: false, reason: "too_many_attempts" };
-          // Cognito sends no new session with an error; the one it issued stays usable for a retry.
-          const challenge = await putChallenge({ ...record, attempts });
-          if (!challenge) return expired;
-          return { ok: false, reason: outcome.reason, attemptsLeft: challengeAttempts - attempts, challenge };
-        }
-        return await afterStep(outcome.step, {
-          ...(record.login ? { login: record.login } : {}),
-          ...(record.deviceKey ? { deviceKey: record.deviceKey } : {}),
-        });
-      } finally {
-        answering.delete(key);
+      if (!claim(key)) return expired;
+      // Spent before Cognito sees the answer: a replay finds nothing, whatever Cognito says.
+      await store.remove(key);
+      const outcome = await answerChallenge(cognito, config, record, checked.answer);
+      if (outcome.kind === "expired") return expired;
+      if (outcome.kind === "retry") {
+        const attempts = record.attempts + 1;
+        if (attempts >= challengeAttempts) return { ok: false, reason: "too_many_attempts" };
+        // Cognito sends no new session with an error; the one it issued stays usable for a retry.
+        const challenge = await putChallenge({ ...record, attempts });
+        if (!challenge) return expired;
+        return { ok: false, reason: outcome.reason, attemptsLeft: challengeAttempts - attempts, challenge };
       }
+      return afterStep(outcome.step, {
+        ...(record.login ? { login: record.login } : {}),
+        ...(record.deviceKey ? { deviceKey: record.deviceKey } : {}),
+      });
     },
 
     async createSession(login, request) {
