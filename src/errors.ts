@@ -25,6 +25,10 @@ export const errorCodes = {
   user_record_invalid: 500,
   /** The configured `authFlow` cannot be used. */
   unsupported_auth_flow: 500,
+  /** Cognito's SRP challenge failed a safety check (e.g. B mod N = 0) or lacked a parameter; the login stopped. */
+  srp_failed: 502,
+  /** Cognito asked for a challenge the library cannot answer (e.g. CUSTOM_CHALLENGE, DEVICE_SRP_AUTH). */
+  unsupported_challenge: 502,
 } as const;
 
 /** A stable error code; see {@link errorCodes}. */

@@ -13,6 +13,8 @@
 export type { ApiKeyOptions } from "./api-key.ts";
 export { apiKeyHeader, getApiKey, keysEqual, withApiKey } from "./api-key.ts";
 export type { Challenge, LoginFailure, Tokens } from "./cognito/auth.ts";
+export type { ChallengeAnswer, ChallengeName, TotpSetup } from "./cognito/challenges.ts";
+export { challengeNames, totpUri } from "./cognito/challenges.ts";
 export type { WarrantErrorCode } from "./errors.ts";
 export { errorCodes, WarrantError } from "./errors.ts";
 export type { ProtectContext } from "./http/handler.ts";
@@ -25,5 +27,12 @@ export { defaultText } from "./pages/text.ts";
 export type { Session, SessionUser } from "./sessions/store.ts";
 export { mapAttributes, reverseMap } from "./users/mapping.ts";
 export type { LocalUser } from "./users/store.ts";
-export type { AuthResult, NewSession, PublicChallenge, Warrant } from "./warrant.ts";
-export { createWarrant, limits } from "./warrant.ts";
+export type {
+  AuthenticateOptions,
+  AuthResult,
+  NewSession,
+  PublicChallenge,
+  RespondResult,
+  Warrant,
+} from "./warrant.ts";
+export { challengeAttempts, challengeTtl, createWarrant, limits } from "./warrant.ts";

@@ -77,6 +77,11 @@ export interface WarrantOptions {
   storageTimeout?: number;
   /** The clock, in ms since the epoch (tests inject one). @default Date.now */
   now?: () => number;
+  /**
+   * The issuer shown by authenticator apps for TOTP enrolment (MFA_SETUP), e.g. the site's name.
+   * @default the user pool id
+   */
+  totpIssuer?: string;
 }
 
 const nonEmpty = v.pipe(v.string("must be a non-empty string"), v.minLength(1, "must be a non-empty string"));
@@ -189,6 +194,12 @@ const schema = v.strictObject(
       v.pipe(v.number("must be a positive number of ms"), v.minValue(1, "must be a positive number of ms")),
     ),
     now: v.optional(v.function("must be a function that returns ms since the epoch")),
+    totpIssuer: v.optional(
+      v.pipe(
+        v.string("must be a non-empty string without ':'"),
+        v.regex(/^[^:]{1,64}$/, "must be a non-empty string without ':' of at most 64 characters"),
+      ),
+    ),
   },
   "is not a known option",
 );
@@ -225,6 +236,7 @@ export interface WarrantConfig {
   readonly onError: ((error: unknown, requestId: string) => void) | undefined;
   readonly storageTimeout: number;
   readonly now: () => number;
+  readonly totpIssuer: string;
 }
 
 const recordOptions = new Set(["attributeMapping", "pages"]);
@@ -304,5 +316,6 @@ export function resolveConfig(options: WarrantOptions): WarrantConfig {
     onError: o.onError as WarrantConfig["onError"],
     storageTimeout: o.storageTimeout ?? 3000,
     now: (o.now as (() => number) | undefined) ?? Date.now,
+    totpIssuer: o.totpIssuer ?? o.userPoolId,
   });
 }

@@ -1,7 +1,7 @@
 /**
  * @module
  * `createWarrant`: the options validated once, the Cognito client, the stores, and the operations the
- * handler and the application use (authenticate, sessions, logout).
+ * handler and the application use (authenticate, respond to challenges, sessions, logout).
  */
 import { sha256 } from "@oslojs/crypto/sha2";
 import { encodeBase64urlNoPadding, encodeHexLowerCase } from "@oslojs/encoding";
@@ -11,15 +11,24 @@ import {
   getUser,
   type LoginFailure,
   type LoginStep,
-  type PendingChallenge,
   passwordLogin,
   refreshTokens,
   revokeToken,
   type Tokens,
 } from "./cognito/auth.ts";
+import {
+  answerChallenge,
+  type ChallengeAnswer,
+  challengeNames,
+  type StoredChallenge,
+  startTotpSetup,
+  type TotpSetup,
+  validateAnswer,
+} from "./cognito/challenges.ts";
 import { type Cognito, createCognito } from "./cognito/client.ts";
 import { classify, toWarrantError } from "./cognito/errors.ts";
 import { unverifiedClaims } from "./cognito/jwt.ts";
+import { srpLogin } from "./cognito/srp-login.ts";
 import { WarrantError } from "./errors.ts";
 import { createHandler, type ProtectContext } from "./http/handler.ts";
 import { resolveConfig, type WarrantConfig, type WarrantOptions } from "./options.ts";
@@ -44,10 +53,21 @@ export const limits = { username: 128, password: 256 } as const;
 /** Refresh when the access token expires within this many ms. */
 const refreshWindow = 60_000;
 
+/**
+ * How long a pending challenge may be answered, in seconds, counted from when Cognito issued it: as
+ * long as Cognito's own challenge session lives, and no longer.
+ */
+export const challengeTtl = 180;
+
+/** Wrong answers (codes, refused new passwords) a pending challenge takes before it is gone. */
+export const challengeAttempts = 5;
+
 /** A pending challenge as the caller sees it: answer it with `warrant.respond(challenge.id, ...)`. */
 export interface PublicChallenge extends Challenge {
-  /** Opaque handle of the pending challenge (its Cognito session stays in storage). */
+  /** Opaque, single-use handle of the pending challenge (its Cognito session stays in storage). */
   id: string;
+  /** MFA_SETUP only: the TOTP secret to show (as a QR code of `uri`, and as text to type). */
+  totp?: TotpSetup;
 }
 
 /** The result of {@link Warrant.authenticate}. */
@@ -55,6 +75,44 @@ export type AuthResult =
   | { ok: true; user: SessionUser; tokens: Tokens }
   | { ok: false; reason: LoginFailure | "unknown_user" }
   | { ok: false; reason: "challenge"; challenge: PublicChallenge };
+
+/**
+ * The result of {@link Warrant.respond}: everything {@link AuthResult} can be (tokens, the next
+ * challenge with a new id, a login failure), plus:
+ * - `challenge_expired`: the id is unknown, already used, older than {@link challengeTtl}, or Cognito no
+ *   longer accepts the challenge. Start the login again.
+ * - `invalid_answer`: the answer does not fit the challenge (e.g. a code that is not 6 digits). Nothing
+ *   was sent to Cognito and the same id stays valid; `issues` say what to fix, without echoing input.
+ * - `invalid_code` / `password_rejected`: Cognito refused the code / the new password (its policy).
+ *   The old id is used up; answer again with `challenge.id` (a new id) while `attemptsLeft` > 0.
+ * - `too_many_attempts`: the last allowed wrong answer; the challenge is gone.
+ */
+export type RespondResult =
+  | AuthResult
+  | { ok: false; reason: "challenge_expired" | "too_many_attempts" }
+  | { ok: false; reason: "invalid_answer"; issues: string[]; challenge: PublicChallenge }
+  | {
+      ok: false;
+      reason: "invalid_code" | "password_rejected";
+      attemptsLeft: number;
+      challenge: PublicChallenge;
+    };
+
+/** Options of {@link Warrant.authenticate}. */
+export interface AuthenticateOptions {
+  /**
+   * A Cognito device key remembered for this browser (device tracking): sent as DEVICE_KEY with the
+   * login and every challenge answer. Omitted when absent.
+   */
+  deviceKey?: string;
+}
+
+/** What a pending challenge carries to its next step. */
+interface StepContext {
+  /** What the person typed at login. */
+  login?: string;
+  deviceKey?: string;
+}
 
 /** What `createSession` hands back: the token for the cookie and the Set-Cookie header value. */
 export interface NewSession {
@@ -67,8 +125,27 @@ export interface NewSession {
 /** The warrant: everything `createWarrant` builds. */
 export interface Warrant {
   readonly config: WarrantConfig;
-  /** Checks a username and password with Cognito and mirrors the user locally (django-warrant's backend). */
-  authenticate(username: string, password: string): Promise<AuthResult>;
+  /**
+   * Checks a username and password with Cognito (with `config.authFlow`) and mirrors the user locally
+   * (django-warrant's backend). A challenge (MFA, a new password) comes back as
+   * `{ ok: false, reason: "challenge", challenge }`: answer it with {@link Warrant.respond}.
+   */
+  authenticate(username: string, password: string, options?: AuthenticateOptions): Promise<AuthResult>;
+  /**
+   * Answers a pending challenge by its id. The id is single use: it is spent before Cognito sees the
+   * answer, and any next step comes with a new id. The answer is validated first; a malformed one never
+   * reaches Cognito.
+   *
+   * @example
+   * ```ts
+   * let result = await warrant.authenticate(email, password);
+   * if (!result.ok && result.reason === "challenge" && result.challenge.name === "SOFTWARE_TOKEN_MFA") {
+   *   const next = await warrant.respond(result.challenge.id, { code: "123456" });
+   *   if (next.ok) await warrant.createSession(next, request);
+   * }
+   * ```
+   */
+  respond(challengeId: string, answer: ChallengeAnswer): Promise<RespondResult>;
   /** Starts a session for a successful login; pass the request so the cookie fits the site (https or not). */
   createSession(login: { user: SessionUser; tokens: Tokens }, request?: Request): Promise<NewSession>;
   /** The request's session, tokens refreshed when needed; `null` when there is none. */
@@ -147,19 +224,58 @@ export function createWarrant(options: WarrantOptions): Warrant {
   const challengeKey = (id: string) =>
     `challenges:${encodeHexLowerCase(sha256(new TextEncoder().encode(id)))}`;
 
-  const afterStep = async (step: LoginStep): Promise<AuthResult> => {
+  const publicOf = (record: StoredChallenge, id: string): PublicChallenge => ({
+    name: record.name,
+    parameters: record.parameters,
+    username: record.username,
+    ...(record.totp ? { totp: record.totp } : {}),
+    id,
+  });
+
+  /** Stores a pending challenge under a fresh id for what is left of its TTL; `null` when none is left. */
+  const putChallenge = async (record: StoredChallenge): Promise<PublicChallenge | null> => {
+    const left = challengeTtl * 1000 - (config.now() - record.createdAt);
+    if (left <= 0) return null;
+    const id = encodeBase64urlNoPadding(crypto.getRandomValues(new Uint8Array(32)));
+    await store.set(challengeKey(id), record, left / 1000);
+    return publicOf(record, id);
+  };
+
+  const afterStep = async (step: LoginStep, context: StepContext): Promise<AuthResult> => {
     if (step.kind === "failed") return { ok: false, reason: step.reason };
     if (step.kind === "tokens") return completeLogin(step.tokens);
-    const { session, ...visible } = step.challenge;
-    const id = encodeBase64urlNoPadding(crypto.getRandomValues(new Uint8Array(32)));
-    // Cognito's challenge session lives 3 minutes; ours no longer.
-    await store.set(
-      challengeKey(id),
-      { ...step.challenge, createdAt: config.now() } satisfies PendingChallenge & { createdAt: number },
-      180,
-    );
-    void session;
-    return { ok: false, reason: "challenge", challenge: { ...visible, id } };
+    let pending = step.challenge;
+    if (!(challengeNames as readonly string[]).includes(pending.name)) {
+      throw new WarrantError(
+        "unsupported_challenge",
+        `Cognito asked for ${pending.name}, which is not supported`,
+      );
+    }
+    if (pending.name === "MFA_SETUP") {
+      pending = await startTotpSetup(cognito, config, pending, context.login ?? pending.username);
+    }
+    const record: StoredChallenge = {
+      ...pending,
+      createdAt: config.now(),
+      attempts: 0,
+      ...(context.login ? { login: context.login } : {}),
+      ...(context.deviceKey ? { deviceKey: context.deviceKey } : {}),
+    };
+    // Fresh from Cognito, so its whole TTL is left and putChallenge cannot refuse it.
+    const challenge = (await putChallenge(record)) as PublicChallenge;
+    return { ok: false, reason: "challenge", challenge };
+  };
+
+  // Challenge keys answered in this instance, until their TTL would have ended: a second answer that
+  // read the record before the first one deleted it is still a replay. (Storage has no atomic take, so
+  // across instances the delete-before-send below is what keeps an id single use.)
+  const spent = new Map<string, number>();
+  const claim = (key: string): boolean => {
+    const now = config.now();
+    for (const [k, until] of spent) if (until <= now) spent.delete(k);
+    if (spent.has(key)) return false;
+    spent.set(key, now + challengeTtl * 1000);
+    return true;
   };
 
   const refresh = (id: string): Promise<SessionRecord | null> => {
@@ -207,7 +323,7 @@ export function createWarrant(options: WarrantOptions): Warrant {
     config,
     internals: { store, sessions, cognito },
 
-    async authenticate(username, password) {
+    async authenticate(username, password, extra) {
       if (
         typeof username !== "string" ||
         typeof password !== "string" ||
@@ -218,13 +334,51 @@ export function createWarrant(options: WarrantOptions): Warrant {
       ) {
         return { ok: false, reason: "invalid_credentials" };
       }
-      if (config.authFlow === "USER_SRP_AUTH") {
-        throw new WarrantError(
-          "unsupported_auth_flow",
-          'USER_SRP_AUTH is not available yet: set options.authFlow to "USER_PASSWORD_AUTH" or "ADMIN_USER_PASSWORD_AUTH"',
-        );
+      const deviceKey = typeof extra?.deviceKey === "string" && extra.deviceKey ? extra.deviceKey : undefined;
+      const step =
+        config.authFlow === "USER_SRP_AUTH"
+          ? await srpLogin(cognito, config, username, password, deviceKey ? { deviceKey } : {})
+          : await passwordLogin(cognito, config, username, password);
+      return afterStep(step, { login: username, ...(deviceKey ? { deviceKey } : {}) });
+    },
+
+    async respond(challengeId, answer) {
+      const expired = { ok: false, reason: "challenge_expired" } as const;
+      if (typeof challengeId !== "string" || !/^[A-Za-z0-9_-]{20,64}$/.test(challengeId)) return expired;
+      const key = challengeKey(challengeId);
+      const record = await store.get<StoredChallenge>(key);
+      if (!record) return expired;
+      if (config.now() - record.createdAt >= challengeTtl * 1000) {
+        await store.remove(key);
+        return expired;
       }
-      return afterStep(await passwordLogin(cognito, config, username, password));
+      const checked = validateAnswer(record, answer);
+      if (!checked.ok) {
+        return {
+          ok: false,
+          reason: "invalid_answer",
+          issues: checked.issues,
+          challenge: publicOf(record, challengeId),
+        };
+      }
+      // Checked and claimed with no await in between, so two answers racing in this instance cannot both pass.
+      if (!claim(key)) return expired;
+      // Spent before Cognito sees the answer: a replay finds nothing, whatever Cognito says.
+      await store.remove(key);
+      const outcome = await answerChallenge(cognito, config, record, checked.answer);
+      if (outcome.kind === "expired") return expired;
+      if (outcome.kind === "retry") {
+        const attempts = record.attempts + 1;
+        if (attempts >= challengeAttempts) return { ok: false, reason: "too_many_attempts" };
+        // Cognito sends no new session with an error; the one it issued stays usable for a retry.
+        const challenge = await putChallenge({ ...record, attempts });
+        if (!challenge) return expired;
+        return { ok: false, reason: outcome.reason, attemptsLeft: challengeAttempts - attempts, challenge };
+      }
+      return afterStep(outcome.step, {
+        ...(record.login ? { login: record.login } : {}),
+        ...(record.deviceKey ? { deviceKey: record.deviceKey } : {}),
+      });
     },
 
     async createSession(login, request) {

@@ -8,6 +8,7 @@ import * as v from "valibot";
 import { WarrantError } from "../../src/mod.ts";
 import { setAttributes } from "../support/cognito-local.ts";
 import { createEnv, dump, type Env, email, PASSWORD, warrantFor } from "../support/setup.ts";
+import { attachSrpResponder } from "../support/srp-responder.ts";
 
 describe("authenticate (the backend)", () => {
   let env: Env;
@@ -247,12 +248,29 @@ describe("authenticate (the backend)", () => {
     });
   });
 
-  it("fails USER_SRP_AUTH clearly until SRP is available", async () => {
-    const warrant = warrantFor(env, { authFlow: "USER_SRP_AUTH" });
-    await assert.rejects(
-      warrant.authenticate("a@example.com", PASSWORD),
-      (e: unknown) => e instanceof WarrantError && e.code === "unsupported_auth_flow",
-    );
+  it("logs in with USER_SRP_AUTH through the SRP responder, never sending the password", async () => {
+    const name = email("srp");
+    const username = await env.pool.createUser({ email: name, password: PASSWORD });
+    const responder = attachSrpResponder(env.front, { userPoolId: env.pool.userPoolId });
+    try {
+      await responder.addUser(name, PASSWORD);
+      const warrant = warrantFor(env, { authFlow: "USER_SRP_AUTH" });
+      env.front.resetCalls();
+      const result = await warrant.authenticate(name, PASSWORD);
+      assert.equal(result.ok, true);
+      if (!result.ok) return;
+      assert.equal(result.user.username, username);
+      assert.equal(responder.stats.passed, 1);
+      assert.equal(env.front.requests("InitiateAuth")[0].AuthFlow, "USER_SRP_AUTH");
+      assert.ok(!JSON.stringify(env.front.requests("InitiateAuth")).includes(PASSWORD));
+      assert.ok(!JSON.stringify(env.front.requests("RespondToAuthChallenge")).includes(PASSWORD));
+      assert.deepEqual(await warrant.authenticate(name, `${PASSWORD}x`), {
+        ok: false,
+        reason: "invalid_credentials",
+      });
+    } finally {
+      responder.detach();
+    }
   });
 });
 

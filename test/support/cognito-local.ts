@@ -45,16 +45,24 @@ export interface CognitoLocal {
   stop(): Promise<void>;
 }
 
+/** Options of {@link startCognitoLocal}, for tests that need an instance of their own. */
+export interface CognitoLocalOptions {
+  /** Working folder (its data lives in `<dir>/.cognito/db`); kept on stop. @default a temp folder, removed on stop */
+  dir?: string;
+  /** Extra environment, e.g. `CODE`: cognito-local then sends that code in every message instead of a random one. */
+  env?: Record<string, string>;
+}
+
 /** Starts cognito-local in a temp folder on a free loopback port and waits until it answers. */
-export async function startCognitoLocal(): Promise<CognitoLocal> {
-  const dir = mkdtempSync(join(tmpdir(), "warrant-cognito-"));
+export async function startCognitoLocal(options: CognitoLocalOptions = {}): Promise<CognitoLocal> {
+  const dir = options.dir ?? mkdtempSync(join(tmpdir(), "warrant-cognito-"));
   const port = await freePort();
   const child: ChildProcess = spawn(
     process.execPath,
     [join(root, "node_modules/cognito-local/lib/bin/start.js")],
     {
       cwd: dir,
-      env: { ...process.env, PORT: String(port), HOST: "127.0.0.1", DEBUG: "" },
+      env: { ...process.env, ...options.env, PORT: String(port), HOST: "127.0.0.1", DEBUG: "" },
       stdio: ["ignore", "pipe", "pipe"],
     },
   );
@@ -85,7 +93,7 @@ export async function startCognitoLocal(): Promise<CognitoLocal> {
         child.kill("SIGTERM");
         await exited;
       }
-      rmSync(dir, { recursive: true, force: true });
+      if (!options.dir) rmSync(dir, { recursive: true, force: true });
     },
   };
 }
