@@ -21,6 +21,7 @@ import {
   CreateGroupCommand,
   CreateUserPoolClientCommand,
   CreateUserPoolCommand,
+  type ExplicitAuthFlowsType,
   SignUpCommand,
 } from "@aws-sdk/client-cognito-identity-provider";
 
@@ -137,7 +138,7 @@ export interface TestPool {
   }): Promise<string>;
 }
 
-const flows = [
+const flows: ExplicitAuthFlowsType[] = [
   "ALLOW_USER_PASSWORD_AUTH",
   "ALLOW_ADMIN_USER_PASSWORD_AUTH",
   "ALLOW_USER_SRP_AUTH",
