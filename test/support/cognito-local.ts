@@ -41,6 +41,15 @@ export async function freePort(): Promise<number> {
   });
 }
 
+/**
+ * cognito-local is a Node program: under Bun or Deno (which also run this file) `process.execPath` is
+ * their own binary, so start it with the `node` on PATH there.
+ */
+function nodeBinary(): string {
+  const isNode = !process.versions.bun && !("Deno" in globalThis);
+  return isNode ? process.execPath : "node";
+}
+
 export interface CognitoLocal {
   endpoint: string;
   stop(): Promise<void>;
@@ -51,7 +60,7 @@ export async function startCognitoLocal(): Promise<CognitoLocal> {
   const dir = mkdtempSync(join(tmpdir(), "warrant-cognito-"));
   const port = await freePort();
   const child: ChildProcess = spawn(
-    process.execPath,
+    nodeBinary(),
     [join(root, "node_modules/cognito-local/lib/bin/start.js")],
     {
       cwd: dir,
