@@ -30,7 +30,14 @@ export function createStore(storage: Storage, timeout: number): Store {
     }
   };
   return {
-    get: <T>(key: string) => guard(async () => ((await storage.getItem(key)) as T | null) ?? null),
+    get: <T>(key: string) =>
+      guard(async () => {
+        const value = await storage.getItem(key);
+        // unstorage's fs driver resolves a read error other than ENOENT (ENOTDIR, EACCES) as the value
+        // instead of rejecting: an outage must not read as "some record".
+        if (value instanceof Error) throw value;
+        return (value as T | null) ?? null;
+      }),
     set: (key, value, ttl) =>
       guard(() =>
         storage.setItem(key, value as never, ttl ? { ttl: Math.max(60, Math.ceil(ttl)) } : undefined),

@@ -26,7 +26,7 @@ const attempts = 3;
 /** Builds the SDK client from the config. Never touches the network. */
 export function createCognito(
   config: WarrantConfig,
-  sleep = (ms: number) => new Promise((r) => setTimeout(r, ms)),
+  sleep: (ms: number) => Promise<unknown> = (ms) => new Promise((r) => setTimeout(r, ms)),
 ): Cognito {
   const sdk = new CognitoIdentityProviderClient({
     region: config.region,

@@ -21,6 +21,7 @@ import {
   CreateGroupCommand,
   CreateUserPoolClientCommand,
   CreateUserPoolCommand,
+  type ExplicitAuthFlowsType,
   SignUpCommand,
 } from "@aws-sdk/client-cognito-identity-provider";
 
@@ -38,6 +39,15 @@ export async function freePort(): Promise<number> {
       server.close(() => resolve(port));
     });
   });
+}
+
+/**
+ * cognito-local is a Node program: under Bun or Deno (which also run this file) `process.execPath` is
+ * their own binary, so start it with the `node` on PATH there.
+ */
+function nodeBinary(): string {
+  const isNode = !process.versions.bun && !("Deno" in globalThis);
+  return isNode ? process.execPath : "node";
 }
 
 export interface CognitoLocal {
@@ -58,7 +68,7 @@ export async function startCognitoLocal(options: CognitoLocalOptions = {}): Prom
   const dir = options.dir ?? mkdtempSync(join(tmpdir(), "warrant-cognito-"));
   const port = await freePort();
   const child: ChildProcess = spawn(
-    process.execPath,
+    nodeBinary(),
     [join(root, "node_modules/cognito-local/lib/bin/start.js")],
     {
       cwd: dir,
@@ -145,7 +155,7 @@ export interface TestPool {
   }): Promise<string>;
 }
 
-const flows = [
+const flows: ExplicitAuthFlowsType[] = [
   "ALLOW_USER_PASSWORD_AUTH",
   "ALLOW_ADMIN_USER_PASSWORD_AUTH",
   "ALLOW_USER_SRP_AUTH",

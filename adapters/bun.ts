@@ -1,0 +1,52 @@
+/**
+ * @module
+ * Bun: `Bun.serve({ fetch: warrant.handler })` works as written; this module adds a router that puts
+ * the application behind the warrant and passes Bun's `server` through to it.
+ *
+ * The types here are Web types and a generic for Bun's server, not `bun-types` imports, so the same
+ * file publishes to JSR and compiles without Bun's types; test/types/bun.ts checks that the result
+ * fits `Bun.serve` under `bun-types`.
+ *
+ * @example
+ * ```ts
+ * import { createWarrant } from "@warrant/cognito";
+ * import { route } from "@warrant/cognito/adapters/bun";
+ *
+ * const warrant = createWarrant({ userPoolId: Bun.env.USER_POOL_ID!, clientId: Bun.env.CLIENT_ID!, secret: Bun.env.WARRANT_SECRET! });
+ * Bun.serve({
+ *   port: 3000,
+ *   fetch: route(warrant, (request, server) => new Response(`Hello ${server.requestIP(request)?.address}`)),
+ * });
+ * ```
+ */
+import type { Warrant } from "../src/mod.ts";
+
+/**
+ * A `Bun.serve` `fetch` that sends requests under the warrant's `basePath` to the warrant and every
+ * other request to `app`, with Bun's `server` passed through.
+ *
+ * @example
+ * ```ts
+ * Bun.serve({ fetch: route(warrant, warrant.protect((request, { user }) => new Response(`Hello ${user.username}`))) });
+ * ```
+ */
+export function route<Server>(
+  warrant: Warrant,
+  app: (request: Request, server: Server) => Response | Promise<Response>,
+): (request: Request, server: Server) => Promise<Response> {
+  const base = warrant.config.basePath;
+  return async (request, server) => {
+    const { pathname } = new URL(request.url);
+    if (base === "" || pathname === base || pathname.startsWith(`${base}/`)) {
+      return handlerOf(warrant)(request);
+    }
+    return app(request, server);
+  };
+}
+
+/** The handler the warrant will carry; until `Warrant` declares it, read through a narrow cast. */
+function handlerOf(warrant: Warrant): (request: Request) => Promise<Response> {
+  const handler = (warrant as Warrant & { handler?: (request: Request) => Promise<Response> }).handler;
+  if (typeof handler !== "function") throw new TypeError("warrant: this warrant has no handler");
+  return handler;
+}

@@ -1,0 +1,230 @@
+/**
+ * @module
+ * The storage contract: one definition of what the library needs from a store, run against every
+ * driver (unstorage's own test/drivers/utils.ts pattern) through the library's own stores (createStore,
+ * createSessions, upsertUser), not through unstorage alone.
+ *
+ * It imports only `node:test` and `node:assert/strict`, which Node, Bun and Deno provide; inside workerd
+ * `node:test` is replaced by ./workerd-test.ts when the suite is bundled (test/contract/cloudflare-kv.workerd.test.ts).
+ */
+import assert from "node:assert/strict";
+import { after, before, describe, it } from "node:test";
+import type { Storage } from "unstorage";
+import { WarrantError } from "../../src/errors.ts";
+import { resolveConfig } from "../../src/options.ts";
+import { createKeyring } from "../../src/sessions/crypto.ts";
+import { createSessions, keys, type SessionUser } from "../../src/sessions/store.ts";
+import { createStore, type Store } from "../../src/storage.ts";
+import { upsertUser, userKey } from "../../src/users/store.ts";
+
+/** A store under test, opened for one suite run. */
+export interface OpenedStore {
+  storage: Storage;
+  /**
+   * Seconds until `key` expires as the backend itself reports it (Redis `TTL`, KV `expiration`); `null`
+   * when the key has no expiry. Absent for drivers that keep no TTL (memory, fs) or cannot report it.
+   */
+  ttl?(key: string): Promise<number | null>;
+  cleanup(): Promise<void>;
+}
+
+/** A driver the contract runs against. */
+export interface ContractTarget {
+  name: string;
+  /** The backend reports key expiry, and `open()` returns a `ttl` reader for it. */
+  reportsTtl?: boolean;
+  open(): OpenedStore | Promise<OpenedStore>;
+  /**
+   * The same driver pointed at a store that is missing or unreachable. Absent only where nothing can
+   * be missing (memory).
+   */
+  broken?():
+    | { storage: Storage; cleanup(): Promise<void> }
+    | Promise<{ storage: Storage; cleanup(): Promise<void> }>;
+}
+
+const SECRET = "contract-secret-0123456789-abcdefghijkl";
+const idleTimeout = 600;
+const maxAge = 3600;
+
+function setup(storage: Storage, timeout = 3000) {
+  let now = Date.now();
+  const config = resolveConfig({
+    userPoolId: "eu-west-1_Contract",
+    clientId: "contract-client",
+    secret: SECRET,
+    session: { idleTimeout, maxAge },
+    now: () => now,
+  });
+  const store = createStore(storage, timeout);
+  const sessions = createSessions(config, store, createKeyring(config.secrets));
+  return {
+    store,
+    sessions,
+    advance(ms: number) {
+      now += ms;
+    },
+    now: () => now,
+  };
+}
+
+const unique = (label: string) => `${label}-${crypto.randomUUID()}`;
+const userOf = (username: string): SessionUser => ({ username, sub: crypto.randomUUID(), groups: ["staff"] });
+const tokens = (label: string) => ({
+  accessToken: `access.${label}`,
+  idToken: `id.${label}`,
+  refreshToken: `refresh.${label}`,
+  expiresAt: 4_000_000_000_000,
+});
+const isUnavailable = (error: unknown) =>
+  error instanceof WarrantError && error.code === "storage_unavailable";
+
+/** Registers the contract for one driver. */
+export function storageContract(target: ContractTarget): void {
+  describe(`storage contract: ${target.name}`, () => {
+    let opened: OpenedStore;
+    let store: Store;
+    before(async () => {
+      opened = await target.open();
+      store = createStore(opened.storage, 3000);
+    });
+    after(async () => {
+      await opened?.cleanup();
+    });
+
+    it("round-trips a local user at users:<username>; a later login keeps createdAt", async () => {
+      const username = unique("user");
+      const first = await upsertUser(store, {
+        username,
+        sub: "sub-1",
+        stored: { email: "a@example.com", first_name: "Ada" },
+        create: true,
+        now: 1000,
+        login: true,
+      });
+      assert.deepEqual(await store.get(userKey(username)), first);
+      assert.deepEqual(await opened.storage.getItem(`users:${username}`), first);
+      const second = await upsertUser(store, {
+        username,
+        sub: "sub-1",
+        stored: { email: "b@example.com", first_name: "Ada" },
+        create: false,
+        now: 2000,
+        login: true,
+      });
+      assert.deepEqual(await store.get(userKey(username)), second);
+      assert.equal(second?.createdAt, 1000);
+      assert.equal(second?.updatedAt, 2000);
+      assert.equal(second?.email, "b@example.com");
+    });
+
+    it("does not create an unknown user when creation is off", async () => {
+      const username = unique("nobody");
+      const result = await upsertUser(store, {
+        username,
+        sub: "s",
+        stored: {},
+        create: false,
+        now: 1,
+        login: true,
+      });
+      assert.equal(result, null);
+      assert.equal(await opened.storage.hasItem(`users:${username}`), false);
+    });
+
+    it("round-trips a session at sessions:<id>: same record, tokens open, the cookie token stored nowhere", async () => {
+      const t = setup(opened.storage);
+      const username = unique("session");
+      const { token, id, record } = await t.sessions.create(userOf(username), tokens(username));
+      assert.match(id, /^[0-9a-f]{64}$/);
+      const read = await t.sessions.read(id);
+      assert.deepEqual(read, record);
+      assert.deepEqual(await t.sessions.openTokens(id, read!), tokens(username));
+      const raw = JSON.stringify(await opened.storage.getItem(keys.session(id)));
+      assert.ok(!raw.includes(token), "the cookie token is in storage");
+      assert.ok(!raw.includes(`refresh.${username}`), "a Cognito token is readable in storage");
+      assert.deepEqual(await t.sessions.list(username), [id]);
+    });
+
+    // Drivers that keep no TTL (memory, fs) do without this one: the next test shows expiry is enforced
+    // on read for every driver.
+    if (target.reportsTtl) {
+      it("gives the backend a TTL hint: the session key expires no later than the idle timeout", async () => {
+        const t = setup(opened.storage);
+        const username = unique("ttl");
+        const { id } = await t.sessions.create(userOf(username), tokens(username));
+        assert.ok(opened.ttl, `${target.name} says it reports TTLs but gave no reader`);
+        const sessionTtl = await opened.ttl(keys.session(id));
+        assert.ok(sessionTtl !== null && sessionTtl > 0, `session key TTL is ${sessionTtl}`);
+        assert.ok(sessionTtl <= idleTimeout, `session key TTL ${sessionTtl} > idle timeout ${idleTimeout}`);
+        const indexTtl = await opened.ttl(keys.userSessions(username));
+        assert.ok(indexTtl !== null && indexTtl > 0 && indexTtl <= maxAge + 60, `index TTL is ${indexTtl}`);
+      });
+    }
+
+    it("enforces expiry on read whatever the driver's TTL: an idle session is gone, with its index entry", async () => {
+      const t = setup(opened.storage);
+      const username = unique("idle");
+      const { id } = await t.sessions.create(userOf(username), tokens(username));
+      t.advance(idleTimeout * 1000);
+      assert.equal(await t.sessions.read(id), null);
+      assert.equal(await opened.storage.hasItem(keys.session(id)), false);
+      assert.deepEqual(await t.sessions.list(username), []);
+    });
+
+    it("keeps the user index consistent: two sessions, destroy one, one left; destroyAll empties it", async () => {
+      const t = setup(opened.storage);
+      const username = unique("index");
+      const a = await t.sessions.create(userOf(username), tokens("a"));
+      const b = await t.sessions.create(userOf(username), tokens("b"));
+      assert.deepEqual((await t.sessions.list(username)).sort(), [a.id, b.id].sort());
+      await t.sessions.destroy(a.id, username);
+      assert.deepEqual(await t.sessions.list(username), [b.id]);
+      assert.equal(await t.sessions.read(a.id), null);
+      assert.notEqual(await t.sessions.read(b.id), null);
+      const c = await t.sessions.create(userOf(username), tokens("c"));
+      assert.equal(await t.sessions.destroyAll(username), 2);
+      for (const id of [a.id, b.id, c.id])
+        assert.equal(await opened.storage.hasItem(keys.session(id)), false);
+      assert.equal(await opened.storage.hasItem(keys.userSessions(username)), false);
+      assert.deepEqual(await t.sessions.list(username), []);
+    });
+
+    it("never resurrects a destroyed session when new tokens arrive late", async () => {
+      const t = setup(opened.storage);
+      const username = unique("late");
+      const { id } = await t.sessions.create(userOf(username), tokens("old"));
+      await t.sessions.destroy(id, username);
+      assert.equal(await t.sessions.replaceTokens(id, tokens("new")), null);
+      assert.equal(await opened.storage.hasItem(keys.session(id)), false);
+    });
+
+    it("writes replaced tokens and a touch back through the driver", async () => {
+      const t = setup(opened.storage);
+      const username = unique("replace");
+      const { id, record } = await t.sessions.create(userOf(username), tokens("old"));
+      t.advance(120_000);
+      const touched = await t.sessions.touch(id, record);
+      assert.equal((await t.sessions.read(id))?.lastSeenAt, touched.lastSeenAt);
+      const next = await t.sessions.replaceTokens(id, tokens("new"));
+      assert.ok(next);
+      const stored = await t.sessions.read(id);
+      assert.equal((await t.sessions.openTokens(id, stored!)).refreshToken, "refresh.new");
+    });
+
+    if (target.broken) {
+      // Regression: unstorage's fs driver resolved a failed read (ENOTDIR) as an Error *value*.
+      it("fails closed when the store is missing or unreachable: storage_unavailable, never null", async () => {
+        const broken = await target.broken!();
+        try {
+          const t = setup(broken.storage, 1000);
+          await assert.rejects(t.sessions.read("0".repeat(64)), isUnavailable);
+          await assert.rejects(t.sessions.create(userOf(unique("x")), tokens("x")), isUnavailable);
+          await assert.rejects(createStore(broken.storage, 1000).get(userKey("x")), isUnavailable);
+        } finally {
+          await broken.cleanup();
+        }
+      });
+    }
+  });
+}

@@ -1,0 +1,83 @@
+/**
+ * The Web-standard adapters on every runtime (Node, Bun, Deno): routing between the warrant and the app,
+ * and how `defineWorker` builds and caches warrants. The handler here is a stand-in that only says it was
+ * reached; the real one is tested over HTTP.
+ */
+import assert from "node:assert/strict";
+import { describe, it } from "node:test";
+import { route as bunRoute } from "../../adapters/bun.ts";
+import { defineWorker, type KVNamespaceLike } from "../../adapters/cloudflare.ts";
+import { route as denoRoute } from "../../adapters/deno.ts";
+import { createWarrant, type Warrant } from "../../src/mod.ts";
+
+const options = { userPoolId: "eu-west-1_Adapters", clientId: "adapters", secret: "s".repeat(32) };
+
+function withStandInHandler(warrant: Warrant): Warrant {
+  return Object.assign(warrant, {
+    handler: async (r: Request) => new Response(`warrant ${new URL(r.url).pathname}`),
+  });
+}
+
+function memoryKV(): KVNamespaceLike {
+  const data = new Map<string, string>();
+  return {
+    get: async (key) => data.get(key) ?? null,
+    put: async (key, value) => void data.set(key, value),
+    delete: async (key) => void data.delete(key),
+    list: async () => ({ keys: [...data.keys()].map((name) => ({ name })), list_complete: true }),
+  };
+}
+const ctx = { waitUntil() {}, passThroughOnException() {} };
+
+describe("adapters", () => {
+  for (const [name, route] of [
+    ["bun", bunRoute],
+    ["deno", denoRoute],
+  ] as const) {
+    it(`${name} route(): basePath and below to the warrant, everything else to the app with the runtime's extra`, async () => {
+      const warrant = withStandInHandler(createWarrant(options));
+      const fetch = route(warrant, (request: Request, extra: string) => new Response(`app ${extra}`));
+      const text = async (path: string) => (await fetch(new Request(`http://x${path}`), "extra")).text();
+      assert.equal(await text("/accounts"), "warrant /accounts");
+      assert.equal(await text("/accounts/login"), "warrant /accounts/login");
+      assert.equal(await text("/accountsx"), "app extra");
+      assert.equal(await text("/"), "app extra");
+    });
+  }
+
+  it("defineWorker builds one warrant per env, reused across requests", async () => {
+    let built = 0;
+    const worker = defineWorker(
+      (env: { KV: KVNamespaceLike }) => {
+        built++;
+        return { ...options, kv: env.KV };
+      },
+      (_request, { warrant }) => new Response(warrant.config.clientId),
+    );
+    const a = { KV: memoryKV() };
+    const b = { KV: memoryKV() };
+    for (const env of [a, a, a, b, b]) {
+      assert.equal(await (await worker.fetch(new Request("http://x/"), env, ctx)).text(), "adapters");
+    }
+    assert.equal(built, 2);
+  });
+
+  it("defineWorker resolves a binding name in env and refuses one that is not a KV namespace", async () => {
+    const worker = defineWorker(
+      (_env: Record<string, unknown>) => ({ ...options, kv: "SESSIONS" }),
+      () => new Response("ok"),
+    );
+    assert.equal(
+      await (await worker.fetch(new Request("http://x/"), { SESSIONS: memoryKV() }, ctx)).text(),
+      "ok",
+    );
+    await assert.rejects(
+      worker.fetch(new Request("http://x/"), { SESSIONS: "nope" }, ctx),
+      /env\.SESSIONS is not one/,
+    );
+    await assert.rejects(
+      worker.fetch(new Request("http://x/"), {}, ctx),
+      /options\.kv must be a KV namespace/,
+    );
+  });
+});
