@@ -38,15 +38,8 @@ export function route<Server>(
   return async (request, server) => {
     const { pathname } = new URL(request.url);
     if (base === "" || pathname === base || pathname.startsWith(`${base}/`)) {
-      return handlerOf(warrant)(request);
+      return warrant.handler(request);
     }
     return app(request, server);
   };
-}
-
-/** The handler the warrant will carry; until `Warrant` declares it, read through a narrow cast. */
-function handlerOf(warrant: Warrant): (request: Request) => Promise<Response> {
-  const handler = (warrant as Warrant & { handler?: (request: Request) => Promise<Response> }).handler;
-  if (typeof handler !== "function") throw new TypeError("warrant: this warrant has no handler");
-  return handler;
 }

@@ -115,15 +115,6 @@ export function kvStorage(binding: KVNamespaceLike, prefix?: string): Storage {
   });
 }
 
-/** The handler the warrant will carry; until `Warrant` declares it, read through a narrow cast. */
-type WithHandler = Warrant & { handler?: (request: Request) => Promise<Response> };
-
-function handlerOf(warrant: Warrant): (request: Request) => Promise<Response> {
-  const handler = (warrant as WithHandler).handler;
-  if (typeof handler !== "function") throw new TypeError("warrant: this warrant has no handler");
-  return handler;
-}
-
 /**
  * Defines a module Worker. `configure` runs once per isolate and `env`, so the options are validated and
  * the Cognito client built once, not per request. Requests under `basePath` go to the warrant's
@@ -174,7 +165,7 @@ export function defineWorker<Env extends object>(
       if (app && !underBase(new URL(request.url).pathname, warrant.config.basePath)) {
         return app(request, { env, ctx, warrant });
       }
-      return handlerOf(warrant)(request);
+      return warrant.handler(request);
     },
   };
 }

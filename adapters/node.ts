@@ -79,6 +79,13 @@ export async function writeResponse(response: Response, res: ServerResponse): Pr
   }
 }
 
+/** A `node:http` listener that also works as Express/Connect middleware. */
+export type NodeListener = (
+  req: IncomingMessage,
+  res: ServerResponse,
+  next?: (error?: unknown) => void,
+) => Promise<void>;
+
 /**
  * A `node:http` listener (and Express/Connect middleware) for a Web handler. With Express, a 404 from
  * the handler passes the request on to the next middleware, so the app's own routes still answer.
@@ -91,7 +98,7 @@ export async function writeResponse(response: Response, res: ServerResponse): Pr
  * app.get("/", (req, res) => res.send("home"));
  * ```
  */
-export function toNodeListener(handler: FetchHandler) {
+export function toNodeListener(handler: FetchHandler): NodeListener {
   return async (
     req: IncomingMessage,
     res: ServerResponse,

@@ -43,19 +43,8 @@ const published = [
   "LICENSE",
 ];
 
-/**
- * Subpaths whose source another branch adds (the Node adapter comes with the HTTP handler). Until it
- * lands the copy gets a stand-in so the other checks still run; remove the entry once it is merged.
- */
-const pending: Record<string, string> = {
-  "adapters/node.ts":
-    "/** @module Stand-in used by scripts/check-package.ts until the Node adapter lands. */\n/** Stand-in. @example x */\nexport const pending: true = true;\n",
-};
-
 export interface PackageCopy {
   dir: string;
-  /** Sources that were stood in for. */
-  stoodIn: string[];
   remove(): void;
 }
 
@@ -65,15 +54,8 @@ export function copyPackage(): PackageCopy {
   for (const entry of published) {
     if (existsSync(join(root, entry))) cpSync(join(root, entry), join(dir, entry), { recursive: true });
   }
-  const stoodIn: string[] = [];
-  for (const [file, text] of Object.entries(pending)) {
-    if (!existsSync(join(dir, file))) {
-      writeFileSync(join(dir, file), text);
-      stoodIn.push(file);
-    }
-  }
   symlinkSync(realpathSync(join(root, "node_modules")), join(dir, "node_modules"), "dir");
-  return { dir, stoodIn, remove: () => rmSync(dir, { recursive: true, force: true }) };
+  return { dir, remove: () => rmSync(dir, { recursive: true, force: true }) };
 }
 
 /** Runs a command in `cwd`; throws with its output when it fails. */
@@ -146,8 +128,6 @@ if (import.meta.url === `file://${process.argv[1]}` || process.argv[1]?.endsWith
   const copy = copyPackage();
   let failed = 0;
   try {
-    if (copy.stoodIn.length)
-      console.log(`(stand-ins for sources not merged yet: ${copy.stoodIn.join(", ")})`);
     for (const check of checks) {
       try {
         check.run(copy.dir);

@@ -279,7 +279,8 @@ export function cognitoTimestamp(date: Date): string {
  * ```
  */
 export function createSrpClient(options: SrpClientOptions = {}): SrpClient {
-  const random = options.random ?? ((bytes: Uint8Array) => crypto.getRandomValues(bytes));
+  const random =
+    options.random ?? ((bytes: Uint8Array) => crypto.getRandomValues(bytes as Uint8Array<ArrayBuffer>));
   const aBytes = new Uint8Array(PRIVATE_BYTES);
   random(aBytes);
   const a = toBigInt(aBytes);

@@ -15,7 +15,7 @@ export class BodyError extends Error {
 }
 
 /** The default cap on a body, in bytes. */
-export const maxBodyBytes = 16 * 1024;
+export const maxBodyBytes: number = 16 * 1024;
 
 /** A parsed body: string fields, and whether it came as JSON. */
 export interface Body {
@@ -62,7 +62,7 @@ export function isJsonBody(request: Request): boolean {
  * const { fields } = await readBody(request); // throws BodyError(413 | 415 | 400)
  * ```
  */
-export async function readBody(request: Request, limit = maxBodyBytes): Promise<Body> {
+export async function readBody(request: Request, limit: number = maxBodyBytes): Promise<Body> {
   const type = request.headers.get("content-type") ?? "";
   const json = isJsonBody(request);
   const form = /^application\/x-www-form-urlencoded\s*(;|$)/i.test(type);

@@ -79,6 +79,16 @@ function cookieValue(request: Request, name: string): string | undefined {
   return undefined;
 }
 
+/** What {@link createHandler} builds. */
+export interface HttpParts {
+  handler: (request: Request) => Promise<Response>;
+  protect: (
+    inner: (request: Request, context: ProtectContext) => Response | Promise<Response>,
+  ) => (request: Request) => Promise<Response>;
+  pages: Pages;
+  text: Text;
+}
+
 /** Builds the handler and `protect` for a warrant. */
 export function createHandler(
   warrant: Warrant,
@@ -87,7 +97,7 @@ export function createHandler(
     text?: Partial<Text>;
     onError?: (error: unknown, requestId: string) => void;
   },
-) {
+): HttpParts {
   const { config } = warrant;
   const { sessions, cognito, store } = warrant.internals;
   const csrf = createCsrf(config.secrets);

@@ -49,7 +49,7 @@ code{font-size:.95em}
 `;
 
 /** The CSP source that allows exactly the built-in stylesheet. */
-export const stylesheetHash = `'sha256-${encodeBase64(sha256(new TextEncoder().encode(stylesheet)))}'`;
+export const stylesheetHash: string = `'sha256-${encodeBase64(sha256(new TextEncoder().encode(stylesheet)))}'`;
 
 /** Wraps page content in the document frame. */
 export function layout(title: string, content: string, lang = "en"): string {

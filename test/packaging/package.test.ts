@@ -9,7 +9,6 @@ describe("package", () => {
   let copy: PackageCopy;
   before(() => {
     copy = copyPackage();
-    if (copy.stoodIn.length) console.log(`stand-ins for sources not merged yet: ${copy.stoodIn.join(", ")}`);
   });
   after(() => copy?.remove());
   // In order: each later check reads what the build wrote.
