@@ -1,0 +1,105 @@
+/**
+ * The demo in a real Chromium (Debian's package, driven by playwright-core): log in through the form,
+ * see the profile, update it, log out, and land on the login page again. JavaScript is off, as the
+ * pages must work without it. Saves a screenshot of the profile page under test-output/.
+ */
+import assert from "node:assert/strict";
+import { existsSync, mkdirSync } from "node:fs";
+import { after, before, describe, it } from "node:test";
+import { AdminGetUserCommand } from "@aws-sdk/client-cognito-identity-provider";
+import { type Browser, chromium } from "playwright-core";
+import { serve, type NodeServer } from "../../adapters/node.ts";
+import { createDemoApp } from "../../examples/app.ts";
+import { createEnv, email, type Env, PASSWORD, warrantFor } from "../support/setup.ts";
+
+const executablePath = "/usr/bin/chromium";
+const missing = !existsSync(executablePath);
+if (missing && process.env.CI === "true") throw new Error("CI=true and /usr/bin/chromium is missing: .ci/run installs it");
+
+describe("demo in Chromium", { skip: missing ? "chromium is not installed (apt-get install chromium)" : false }, () => {
+  let env: Env;
+  let server: NodeServer;
+  let browser: Browser;
+  let name: string;
+  let username: string;
+
+  before(async () => {
+    env = await createEnv();
+    name = email("browser");
+    username = await env.pool.createUser({ email: name, password: PASSWORD, attributes: { given_name: "Brenda", family_name: "Browser" } });
+    const warrant = warrantFor(env);
+    server = await serve(createDemoApp(warrant), { port: 0 });
+    browser = await chromium.launch({
+      executablePath,
+      args: ["--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run", "--disable-background-networking", "--disable-component-update", "--disable-sync"],
+    });
+  });
+  after(async () => {
+    await browser?.close();
+    await server?.close();
+    await env?.close();
+  });
+
+  it("logs in, shows and updates the profile, logs out", async () => {
+    const context = await browser.newContext({ javaScriptEnabled: false });
+    const page = await context.newPage();
+    try {
+      // The protected home page sends an anonymous visitor to the login form, remembering where to return.
+      await page.goto(`${server.url}/`);
+      assert.match(page.url(), /\/accounts\/login\?next=%2F$/);
+      assert.equal(await page.title(), "Sign in");
+
+      await page.getByLabel("Email or username").fill(name);
+      await page.getByLabel("Password").fill(PASSWORD);
+      await page.getByRole("button", { name: "Sign in" }).click();
+      await page.waitForURL(`${server.url}/`);
+      assert.match(await page.textContent("h1") ?? "", /Hello, Brenda/);
+
+      await page.goto(`${server.url}/accounts/profile`);
+      assert.equal(await page.textContent('dd[data-attribute="given_name"]'), "Brenda");
+      assert.equal(await page.textContent('dd[data-attribute="email"]'), name);
+      mkdirSync("test-output", { recursive: true });
+      await page.screenshot({ path: "test-output/profile.png", fullPage: true });
+
+      await page.getByRole("link", { name: "Edit profile" }).click();
+      await page.waitForURL(`${server.url}/accounts/profile/update`);
+      await page.getByLabel("First name").fill("Bettina");
+      await page.getByRole("button", { name: "Save" }).click();
+      await page.waitForURL(`${server.url}/accounts/profile?updated=1`);
+      assert.match(await page.textContent('[role="status"]') ?? "", /Your profile was updated/);
+      assert.equal(await page.textContent('dd[data-attribute="given_name"]'), "Bettina");
+      const cognito = await env.pool.admin.send(new AdminGetUserCommand({ UserPoolId: env.pool.userPoolId, Username: username }));
+      assert.equal(cognito.UserAttributes?.find((a) => a.Name === "given_name")?.Value, "Bettina");
+      await page.screenshot({ path: "test-output/profile-updated.png", fullPage: true });
+
+      await page.getByRole("button", { name: "Sign out" }).click();
+      await page.waitForURL(`${server.url}/accounts/login`);
+      assert.equal(await page.title(), "Sign in");
+      const cookies = await context.cookies();
+      assert.equal(cookies.some((c) => c.name === "warrant"), false);
+
+      // Signed out: the protected page is closed again.
+      await page.goto(`${server.url}/`);
+      assert.match(page.url(), /\/accounts\/login/);
+    } finally {
+      await context.close();
+    }
+  });
+
+  it("shows one generic message for a wrong password, tied to the fields", async () => {
+    const context = await browser.newContext({ javaScriptEnabled: false });
+    const page = await context.newPage();
+    try {
+      await page.goto(`${server.url}/accounts/login`);
+      await page.getByLabel("Email or username").fill(name);
+      await page.getByLabel("Password").fill("Not-The-Password-1");
+      await page.getByRole("button", { name: "Sign in" }).click();
+      await page.waitForLoadState();
+      assert.equal(await page.textContent('[role="alert"]'), "Incorrect username or password.");
+      assert.equal(await page.getAttribute("#password", "aria-describedby"), "login-error");
+      assert.equal(await page.getAttribute("#password", "aria-invalid"), "true");
+    } finally {
+      await context.close();
+    }
+  });
+});
