@@ -8,15 +8,18 @@ import { existsSync, mkdirSync } from "node:fs";
 import { after, before, describe, it } from "node:test";
 import { AdminGetUserCommand } from "@aws-sdk/client-cognito-identity-provider";
 import { type Browser, chromium } from "playwright-core";
-import { serve, type NodeServer } from "../../adapters/node.ts";
+import { type NodeServer, serve } from "../../adapters/node.ts";
 import { createDemoApp } from "../../examples/app.ts";
-import { createEnv, email, type Env, PASSWORD, warrantFor } from "../support/setup.ts";
+import { createEnv, type Env, email, PASSWORD, warrantFor } from "../support/setup.ts";
 
 const executablePath = "/usr/bin/chromium";
 const missing = !existsSync(executablePath);
-if (missing && process.env.CI === "true") throw new Error("CI=true and /usr/bin/chromium is missing: .ci/run installs it");
+if (missing && process.env.CI === "true")
+  throw new Error("CI=true and /usr/bin/chromium is missing: .ci/run installs it");
 
-describe("demo in Chromium", { skip: missing ? "chromium is not installed (apt-get install chromium)" : false }, () => {
+describe("demo in Chromium", {
+  skip: missing ? "chromium is not installed (apt-get install chromium)" : false,
+}, () => {
   let env: Env;
   let server: NodeServer;
   let browser: Browser;
@@ -26,12 +29,25 @@ describe("demo in Chromium", { skip: missing ? "chromium is not installed (apt-g
   before(async () => {
     env = await createEnv();
     name = email("browser");
-    username = await env.pool.createUser({ email: name, password: PASSWORD, attributes: { given_name: "Brenda", family_name: "Browser" } });
+    username = await env.pool.createUser({
+      email: name,
+      password: PASSWORD,
+      attributes: { given_name: "Brenda", family_name: "Browser" },
+    });
     const warrant = warrantFor(env);
     server = await serve(createDemoApp(warrant), { port: 0 });
     browser = await chromium.launch({
       executablePath,
-      args: ["--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run", "--disable-background-networking", "--disable-component-update", "--disable-sync"],
+      args: [
+        "--headless",
+        "--no-sandbox",
+        "--disable-gpu",
+        "--disable-quic",
+        "--no-first-run",
+        "--disable-background-networking",
+        "--disable-component-update",
+        "--disable-sync",
+      ],
     });
   });
   after(async () => {
@@ -53,7 +69,7 @@ describe("demo in Chromium", { skip: missing ? "chromium is not installed (apt-g
       await page.getByLabel("Password").fill(PASSWORD);
       await page.getByRole("button", { name: "Sign in" }).click();
       await page.waitForURL(`${server.url}/`);
-      assert.match(await page.textContent("h1") ?? "", /Hello, Brenda/);
+      assert.match((await page.textContent("h1")) ?? "", /Hello, Brenda/);
 
       await page.goto(`${server.url}/accounts/profile`);
       assert.equal(await page.textContent('dd[data-attribute="given_name"]'), "Brenda");
@@ -66,9 +82,11 @@ describe("demo in Chromium", { skip: missing ? "chromium is not installed (apt-g
       await page.getByLabel("First name").fill("Bettina");
       await page.getByRole("button", { name: "Save" }).click();
       await page.waitForURL(`${server.url}/accounts/profile?updated=1`);
-      assert.match(await page.textContent('[role="status"]') ?? "", /Your profile was updated/);
+      assert.match((await page.textContent('[role="status"]')) ?? "", /Your profile was updated/);
       assert.equal(await page.textContent('dd[data-attribute="given_name"]'), "Bettina");
-      const cognito = await env.pool.admin.send(new AdminGetUserCommand({ UserPoolId: env.pool.userPoolId, Username: username }));
+      const cognito = await env.pool.admin.send(
+        new AdminGetUserCommand({ UserPoolId: env.pool.userPoolId, Username: username }),
+      );
       assert.equal(cognito.UserAttributes?.find((a) => a.Name === "given_name")?.Value, "Bettina");
       await page.screenshot({ path: "test-output/profile-updated.png", fullPage: true });
 
@@ -76,7 +94,10 @@ describe("demo in Chromium", { skip: missing ? "chromium is not installed (apt-g
       await page.waitForURL(`${server.url}/accounts/login`);
       assert.equal(await page.title(), "Sign in");
       const cookies = await context.cookies();
-      assert.equal(cookies.some((c) => c.name === "warrant"), false);
+      assert.equal(
+        cookies.some((c) => c.name === "warrant"),
+        false,
+      );
 
       // Signed out: the protected page is closed again.
       await page.goto(`${server.url}/`);

@@ -5,7 +5,7 @@ import assert from "node:assert/strict";
 import { after, before, describe, it } from "node:test";
 import { AdminGetUserCommand, SignUpCommand } from "@aws-sdk/client-cognito-identity-provider";
 import { createStorage } from "unstorage";
-import { Client, csrfOf, setCookies } from "../support/browser-client.ts";
+import { Client, csrfOf } from "../support/browser-client.ts";
 import { createEnv, dump, type Env, email, JWT, PASSWORD, warrantFor } from "../support/setup.ts";
 
 describe("handler routes", () => {

@@ -6,7 +6,7 @@ import { createServer, request as httpRequest } from "node:http";
 import { after, before, describe, it } from "node:test";
 import { serve, toNodeListener } from "../../adapters/node.ts";
 import { csrfOf } from "../support/browser-client.ts";
-import { createEnv, email, type Env, PASSWORD, warrantFor } from "../support/setup.ts";
+import { createEnv, type Env, email, PASSWORD, warrantFor } from "../support/setup.ts";
 
 describe("Node adapter", () => {
   let env: Env;
@@ -25,7 +25,11 @@ describe("Node adapter", () => {
       const res = await fetch(`${server.url}/accounts/login`, {
         method: "POST",
         redirect: "manual",
-        headers: { "content-type": "application/x-www-form-urlencoded", cookie: csrfCookie, origin: server.url },
+        headers: {
+          "content-type": "application/x-www-form-urlencoded",
+          cookie: csrfCookie,
+          origin: server.url,
+        },
         body: new URLSearchParams({ csrf: csrfOf(await page.text()), username: name, password: PASSWORD }),
       });
       assert.equal(res.status, 303);
@@ -44,13 +48,21 @@ describe("Node adapter", () => {
       const { port } = new URL(server.url.replace("localhost", "127.0.0.1"));
       const status = await new Promise<number>((resolve, reject) => {
         const req = httpRequest(
-          { host: "127.0.0.1", port, method: "POST", path: "/accounts/login", headers: { "content-type": "application/json", "transfer-encoding": "chunked" } },
+          {
+            host: "127.0.0.1",
+            port,
+            method: "POST",
+            path: "/accounts/login",
+            headers: { "content-type": "application/json", "transfer-encoding": "chunked" },
+          },
           (res) => {
             res.resume();
             resolve(res.statusCode ?? 0);
           },
         );
-        req.on("error", (error) => (String(error).includes("EPIPE") || String(error).includes("ECONNRESET") ? undefined : reject(error)));
+        req.on("error", (error) =>
+          String(error).includes("EPIPE") || String(error).includes("ECONNRESET") ? undefined : reject(error),
+        );
         const chunk = Buffer.alloc(64 * 1024, "a");
         let sent = 0;
         const pump = () => {
@@ -113,7 +125,11 @@ describe("Node adapter", () => {
       const res = await fetch(server.url);
       const reader = res.body!.getReader();
       const first = await reader.read();
-      assert.equal(new TextDecoder().decode(first.value), "first;", "the first chunk arrives before the body ends");
+      assert.equal(
+        new TextDecoder().decode(first.value),
+        "first;",
+        "the first chunk arrives before the body ends",
+      );
       release();
       let rest = "";
       for (;;) {

@@ -36,7 +36,7 @@ describe("adapters", () => {
   ] as const) {
     it(`${name} route(): basePath and below to the warrant, everything else to the app with the runtime's extra`, async () => {
       const warrant = withStandInHandler(createWarrant(options));
-      const fetch = route(warrant, (request: Request, extra: string) => new Response(`app ${extra}`));
+      const fetch = route(warrant, (_request: Request, extra: string) => new Response(`app ${extra}`));
       const text = async (path: string) => (await fetch(new Request(`http://x${path}`), "extra")).text();
       assert.equal(await text("/accounts"), "warrant /accounts");
       assert.equal(await text("/accounts/login"), "warrant /accounts/login");
