@@ -34,6 +34,11 @@ export interface WarrantOptions {
   region?: string;
   /** Cognito endpoint override (cognito-local, a VPC endpoint). @default AWS */
   endpoint?: string;
+  /**
+   * The `iss` of the pool's tokens, for `verifyToken`/`bearer`.
+   * @default `https://cognito-idp.<region>.amazonaws.com/<userPoolId>`, or `<endpoint>/<userPoolId>` when `endpoint` is set
+   */
+  issuer?: string;
   /** For admin calls (`ADMIN_USER_PASSWORD_AUTH`, admin pages). @default the AWS SDK's credential chain */
   credentials?: Credentials;
   /** @default "USER_SRP_AUTH" */
@@ -119,6 +124,7 @@ const schema = v.strictObject(
       v.pipe(v.string("must be a region"), v.regex(/^[a-z0-9-]+$/, "must be a region like eu-west-1")),
     ),
     endpoint: v.optional(v.pipe(v.string("must be a URL"), v.url("must be a URL"))),
+    issuer: v.optional(v.pipe(v.string("must be a URL"), v.url("must be a URL"))),
     credentials: v.optional(
       v.union(
         [
@@ -219,6 +225,7 @@ export interface WarrantConfig {
   readonly clientSecret: string | undefined;
   readonly region: string;
   readonly endpoint: string | undefined;
+  readonly issuer: string;
   readonly credentials: Credentials | undefined;
   readonly authFlow: AuthFlow;
   readonly attributeMapping: Readonly<Record<string, string>>;
@@ -292,13 +299,21 @@ export function resolveConfig(options: WarrantOptions): WarrantConfig {
     );
   }
   const underscore = o.userPoolId.indexOf("_");
+  const region = o.region ?? o.userPoolId.slice(0, underscore);
+  const endpoint = o.endpoint?.replace(/\/+$/, "");
   return Object.freeze({
     userPoolId: o.userPoolId,
     poolName: o.userPoolId.slice(underscore + 1),
     clientId: o.clientId,
     clientSecret: o.clientSecret,
-    region: o.region ?? o.userPoolId.slice(0, underscore),
-    endpoint: o.endpoint,
+    region,
+    endpoint,
+    issuer: (
+      o.issuer ??
+      (endpoint
+        ? `${endpoint}/${o.userPoolId}`
+        : `https://cognito-idp.${region}.amazonaws.com/${o.userPoolId}`)
+    ).replace(/\/+$/, ""),
     credentials: o.credentials as Credentials | undefined,
     authFlow: o.authFlow ?? "USER_SRP_AUTH",
     attributeMapping: mapping,

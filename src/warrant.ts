@@ -29,7 +29,9 @@ import { type Cognito, createCognito } from "./cognito/client.ts";
 import { classify, toWarrantError } from "./cognito/errors.ts";
 import { unverifiedClaims } from "./cognito/jwt.ts";
 import { srpLogin } from "./cognito/srp-login.ts";
+import { createVerifier, type TokenUse, type VerifyResult } from "./cognito/verify.ts";
 import { WarrantError } from "./errors.ts";
+import { type BearerContext, type BearerOptions, createBearer } from "./http/bearer.ts";
 import { createHandler, type ProtectContext } from "./http/handler.ts";
 import { resolveConfig, type WarrantConfig, type WarrantOptions } from "./options.ts";
 import { cookieName, expireCookie, isSecure, issueCookie, readToken } from "./sessions/cookie.ts";
@@ -164,6 +166,16 @@ export interface Warrant {
   /** Runs `handler` only for a signed-in user; else 303 to the login page (HTML) or 401 (JSON). */
   protect(
     handler: (request: Request, context: ProtectContext) => Response | Promise<Response>,
+  ): (request: Request) => Promise<Response>;
+  /**
+   * Verifies a Cognito token an API caller sent (access by default): RS256, the pool's keys, issuer,
+   * token use, client id and expiry.
+   */
+  verifyToken(token: string, tokenUse?: TokenUse): Promise<VerifyResult>;
+  /** Runs `handler` only for callers with a valid `Authorization: Bearer` Cognito access token; else 401. */
+  bearer(
+    handler: (request: Request, context: BearerContext) => Response | Promise<Response>,
+    options?: BearerOptions,
   ): (request: Request) => Promise<Response>;
   /** Internal parts for the handler and tests. */
   readonly internals: { store: Store; sessions: Sessions; cognito: Cognito };
@@ -441,6 +453,12 @@ export function createWarrant(options: WarrantOptions): Warrant {
     text: config.text,
     ...(config.onError ? { onError: config.onError } : {}),
   });
-  Object.assign(warrant, { handler: http.handler, protect: http.protect });
+  const verifier = createVerifier(config);
+  Object.assign(warrant, {
+    handler: http.handler,
+    protect: http.protect,
+    verifyToken: (token: string, tokenUse?: TokenUse) => verifier.verify(token, tokenUse),
+    bearer: createBearer(verifier),
+  });
   return warrant;
 }

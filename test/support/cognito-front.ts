@@ -32,6 +32,8 @@ export interface CognitoFront {
   resetCalls(): void;
   /** FAKE: the next `times` requests for `target` get `fault` instead of reaching cognito-local. */
   fakeFault(target: string, fault: Fault, times?: number): void;
+  /** Drops every fault not yet served. */
+  clearFaults(): void;
   /** Lets test support answer `target` (return undefined to forward as usual). */
   intercept(target: string, fn: Interceptor | undefined): void;
   /**
@@ -101,7 +103,18 @@ export async function startCognitoFront(upstream: string): Promise<CognitoFront>
         .split(".")
         .pop() ?? "";
     if (!target) {
-      // Anything that is not an API call (JWKS, health) goes straight through.
+      // Anything that is not an API call (JWKS, health) goes straight through; JWKS fetches are
+      // counted (and can be faked) under the name "jwks".
+      if ((req.url ?? "").endsWith("/.well-known/jwks.json")) {
+        counts.set("jwks", (counts.get("jwks") ?? 0) + 1);
+        const queued = faults.get("jwks");
+        const fault = queued?.[0];
+        if (fault) {
+          if (--fault.times <= 0) queued.shift();
+          if (fault.fault.kind === "drop") return void req.socket.destroy();
+          if (fault.fault.kind === "error") return send(res, fault.fault.status, { message: "fake fault" });
+        }
+      }
       const r = await fetch(upstream + (req.url ?? "/"), { method: req.method });
       const text = await r.text();
       res.writeHead(r.status, { "content-type": r.headers.get("content-type") ?? "application/json" });
@@ -183,6 +196,9 @@ export async function startCognitoFront(upstream: string): Promise<CognitoFront>
     fakeFault(target, fault, times = 1) {
       if (!faults.has(target)) faults.set(target, []);
       faults.get(target)!.push({ fault, times });
+    },
+    clearFaults() {
+      faults.clear();
     },
     intercept(target, fn) {
       if (fn) interceptors.set(target, fn);
