@@ -1,6 +1,7 @@
 /**
  * @module
- * `npm start`: the demo on Node. Without configuration it embeds cognito-local with a demo user and
+ * `npm start`: the demo on Node. Without configuration it embeds cognito-local (behind an SRP responder,
+ * so the default USER_SRP_AUTH flow works) with a demo user and a TOTP-protected one, and
  * prints the credentials; with COGNITO_USER_POOL_ID, COGNITO_CLIENT_ID (and optionally
  * COGNITO_CLIENT_SECRET, COGNITO_ENDPOINT, COGNITO_AUTH_FLOW, WARRANT_SECRET, REDIS_URL, PORT) it runs
  * against them.
@@ -11,7 +12,7 @@ import { serve } from "../adapters/node.ts";
 import { createWarrant } from "../src/mod.ts";
 import { createDemoApp } from "./app.ts";
 import { optionsFromEnv, randomSecret } from "./config.ts";
-import { startEmbeddedCognito } from "./embedded.ts";
+import { demoTotpIssuer, type EmbeddedCognito, startEmbeddedCognito } from "./embedded.ts";
 
 process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED ??= "true";
 const env = process.env;
@@ -21,17 +22,17 @@ const storage = env.REDIS_URL
 
 let options = optionsFromEnv(env);
 let stop = async () => {};
-let credentials: { username: string; password: string } | undefined;
+let embedded: EmbeddedCognito | undefined;
 if (!options) {
-  const embedded = await startEmbeddedCognito();
-  stop = embedded.cognito.stop;
-  credentials = { username: embedded.username, password: embedded.password };
+  embedded = await startEmbeddedCognito();
+  stop = embedded.stop;
+  // No authFlow: the library's default, USER_SRP_AUTH, answered by the embedded SRP responder.
   options = {
     userPoolId: embedded.pool.userPoolId,
     clientId: embedded.pool.clientId,
-    endpoint: embedded.cognito.endpoint,
+    endpoint: embedded.endpoint,
     credentials: { accessKeyId: "local", secretAccessKey: "local" },
-    authFlow: "USER_PASSWORD_AUTH",
+    totpIssuer: demoTotpIssuer,
     secret: env.WARRANT_SECRET ?? randomSecret(),
   };
 }
@@ -39,10 +40,15 @@ if (!options) {
 const warrant = createWarrant({ ...options, storage });
 const server = await serve(createDemoApp(warrant), { port: Number(env.PORT ?? 3000) });
 console.log(`@warrant/cognito demo on ${server.url}`);
-console.log(`  sign in at ${server.url}${warrant.config.basePath}/login`);
-if (credentials) {
-  console.log(`  demo user: ${credentials.username}`);
-  console.log(`  password:  ${credentials.password}`);
+console.log(`  sign in at ${server.url}${warrant.config.basePath}/login (${warrant.config.authFlow})`);
+if (embedded) {
+  const { user, totpUser } = embedded;
+  console.log(`  demo user: ${user.username}`);
+  console.log(`  password:  ${user.password}`);
+  console.log(`  two-step user: ${totpUser.username}`);
+  console.log(`  password:      ${totpUser.password}`);
+  console.log(`  TOTP secret:   ${totpUser.secret}  (add it to an authenticator app)`);
+  console.log(`  otpauth URI:   ${totpUser.uri}`);
   console.log(
     "  (embedded cognito-local; set COGNITO_USER_POOL_ID and COGNITO_CLIENT_ID to use your own pool)",
   );

@@ -19,7 +19,9 @@ import {
 import {
   answerChallenge,
   type ChallengeAnswer,
+  challengeAttempts,
   challengeNames,
+  challengeTtl,
   type StoredChallenge,
   startTotpSetup,
   type TotpSetup,
@@ -55,14 +57,8 @@ export const limits = { username: 128, password: 256 } as const;
 /** Refresh when the access token expires within this many ms. */
 const refreshWindow = 60_000;
 
-/**
- * How long a pending challenge may be answered, in seconds, counted from when Cognito issued it: as
- * long as Cognito's own challenge session lives, and no longer.
- */
-export const challengeTtl = 180;
-
-/** Wrong answers (codes, refused new passwords) a pending challenge takes before it is gone. */
-export const challengeAttempts = 5;
+// Defined next to the challenge logic so the handler can use them without importing this module back.
+export { challengeAttempts, challengeTtl } from "./cognito/challenges.ts";
 
 /** A pending challenge as the caller sees it: answer it with `warrant.respond(challenge.id, ...)`. */
 export interface PublicChallenge extends Challenge {
@@ -148,6 +144,12 @@ export interface Warrant {
    * ```
    */
   respond(challengeId: string, answer: ChallengeAnswer): Promise<RespondResult>;
+  /**
+   * Looks at a pending challenge without answering or spending it, so a page can show the right form:
+   * the same {@link PublicChallenge} `authenticate` or `respond` returned (never its Cognito session),
+   * or `null` when the id is unknown, already answered or past {@link challengeTtl}. It writes nothing.
+   */
+  pendingChallenge(challengeId: string): Promise<PublicChallenge | null>;
   /** Starts a session for a successful login; pass the request so the cookie fits the site (https or not). */
   createSession(login: { user: SessionUser; tokens: Tokens }, request?: Request): Promise<NewSession>;
   /** The request's session, tokens refreshed when needed; `null` when there is none. */
@@ -233,6 +235,8 @@ export function createWarrant(options: WarrantOptions): Warrant {
     return { ok: true, user: { ...extra, ...record, groups: groupsOf(tokens) }, tokens };
   };
 
+  const validChallengeId = (id: unknown): id is string =>
+    typeof id === "string" && /^[A-Za-z0-9_-]{20,64}$/.test(id);
   const challengeKey = (id: string) =>
     `challenges:${encodeHexLowerCase(sha256(new TextEncoder().encode(id)))}`;
 
@@ -354,9 +358,19 @@ export function createWarrant(options: WarrantOptions): Warrant {
       return afterStep(step, { login: username, ...(deviceKey ? { deviceKey } : {}) });
     },
 
+    async pendingChallenge(challengeId) {
+      if (!validChallengeId(challengeId)) return null;
+      const key = challengeKey(challengeId);
+      // Claimed here means an answer is on its way to Cognito: no longer pending, whatever storage says.
+      if (spent.has(key)) return null;
+      const record = await store.get<StoredChallenge>(key);
+      if (!record || config.now() - record.createdAt >= challengeTtl * 1000) return null;
+      return publicOf(record, challengeId);
+    },
+
     async respond(challengeId, answer) {
       const expired = { ok: false, reason: "challenge_expired" } as const;
-      if (typeof challengeId !== "string" || !/^[A-Za-z0-9_-]{20,64}$/.test(challengeId)) return expired;
+      if (!validChallengeId(challengeId)) return expired;
       const key = challengeKey(challengeId);
       const record = await store.get<StoredChallenge>(key);
       if (!record) return expired;

@@ -31,6 +31,15 @@ export const challengeNames = [
   "MFA_SETUP",
 ] as const;
 
+/**
+ * How long a pending challenge may be answered, in seconds, counted from when Cognito issued it: as
+ * long as Cognito's own challenge session lives, and no longer.
+ */
+export const challengeTtl = 180;
+
+/** Wrong answers (codes, refused new passwords) a pending challenge takes before it is gone. */
+export const challengeAttempts = 5;
+
 /** One of {@link challengeNames}. */
 export type ChallengeName = (typeof challengeNames)[number];
 

@@ -20,7 +20,20 @@ export const maxBodyBytes: number = 16 * 1024;
 /** A parsed body: string fields, and whether it came as JSON. */
 export interface Body {
   fields: Record<string, string>;
+  /** JSON only: the fields named in `objects` when they hold an object of strings. */
+  objects: Record<string, Record<string, string>>;
   json: boolean;
+}
+
+/** What {@link readBody} accepts beyond flat string fields. */
+export interface BodyOptions {
+  /** The byte cap (default {@link maxBodyBytes}). */
+  limit?: number;
+  /**
+   * JSON fields that may hold one flat object of strings (e.g. a challenge answer's `attributes`);
+   * any other nesting is still refused.
+   */
+  objects?: readonly string[];
 }
 
 async function readCapped(request: Request, limit: number): Promise<Uint8Array> {
@@ -62,7 +75,8 @@ export function isJsonBody(request: Request): boolean {
  * const { fields } = await readBody(request); // throws BodyError(413 | 415 | 400)
  * ```
  */
-export async function readBody(request: Request, limit: number = maxBodyBytes): Promise<Body> {
+export async function readBody(request: Request, options: BodyOptions = {}): Promise<Body> {
+  const limit = options.limit ?? maxBodyBytes;
   const type = request.headers.get("content-type") ?? "";
   const json = isJsonBody(request);
   const form = /^application\/x-www-form-urlencoded\s*(;|$)/i.test(type);
@@ -75,6 +89,7 @@ export async function readBody(request: Request, limit: number = maxBodyBytes): 
     throw new BodyError(400, "body is not UTF-8");
   }
   const fields: Record<string, string> = Object.create(null);
+  const objects: Record<string, Record<string, string>> = Object.create(null);
   if (json) {
     let parsed: unknown;
     try {
@@ -86,14 +101,23 @@ export async function readBody(request: Request, limit: number = maxBodyBytes): 
       throw new BodyError(400, "body must be an object");
     for (const [key, value] of Object.entries(parsed)) {
       if (value === null || value === undefined) continue;
+      if (options.objects?.includes(key) && typeof value === "object" && !Array.isArray(value)) {
+        const inner: Record<string, string> = Object.create(null);
+        for (const [name, text] of Object.entries(value)) {
+          if (typeof text !== "string") throw new BodyError(400, "fields must be strings");
+          inner[name] = text;
+        }
+        objects[key] = inner;
+        continue;
+      }
       if (typeof value !== "string") throw new BodyError(400, "fields must be strings");
       fields[key] = value;
     }
-    return { fields, json };
+    return { fields, objects, json };
   }
   for (const [key, value] of new URLSearchParams(text)) {
     if (key in fields) throw new BodyError(400, "duplicate field");
     fields[key] = value;
   }
-  return { fields, json };
+  return { fields, objects, json };
 }

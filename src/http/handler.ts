@@ -4,22 +4,25 @@
  * (origin check, CSRF, body limits, safe redirects, security headers, generic errors).
  */
 import { GetUserCommand, UpdateUserAttributesCommand } from "@aws-sdk/client-cognito-identity-provider";
+import type { Tokens } from "../cognito/auth.ts";
+import { type ChallengeAnswer, challengeTtl, mfaChoices, requiredAttributes } from "../cognito/challenges.ts";
 import { classify, toWarrantError } from "../cognito/errors.ts";
 import { WarrantError } from "../errors.ts";
 import {
   builtinPages,
+  type ChallengeChoice,
   type FormField,
   type PageContext,
   type Pages,
   type ProfileItem,
 } from "../pages/pages.ts";
-import { attributeLabel, defaultText, type Text } from "../pages/text.ts";
+import { attributeLabel, defaultText, fill, type Text } from "../pages/text.ts";
 import { cookieName, isSecure, readToken } from "../sessions/cookie.ts";
-import { type Session, SessionInvalid, sessionId } from "../sessions/store.ts";
+import { type Session, SessionInvalid, type SessionUser, sessionId } from "../sessions/store.ts";
 import { mapAttributes, reverseMap } from "../users/mapping.ts";
 import { upsertUser, validateFields } from "../users/store.ts";
-import type { Warrant } from "../warrant.ts";
-import { BodyError, readBody } from "./body.ts";
+import type { PublicChallenge, RespondResult, Warrant } from "../warrant.ts";
+import { type Body, BodyError, type BodyOptions, readBody } from "./body.ts";
 import { createCsrf } from "./csrf.ts";
 import { safeNext } from "./next.ts";
 import { allowedOrigins, sameOriginRequest } from "./origin.ts";
@@ -220,14 +223,18 @@ export function createHandler(
       : redirect(toLogin(ctx), extra(ctx));
 
   /** Checks origin, parses the body and, for forms, the CSRF token bound to `binding`. */
-  const guardedBody = async (ctx: Ctx, binding: () => string): Promise<Record<string, string> | Response> => {
+  const guardedBody = async (
+    ctx: Ctx,
+    binding: () => string,
+    options: BodyOptions = {},
+  ): Promise<Body | Response> => {
     if (!sameOriginRequest(ctx.request, allowedOrigins(ctx.request, config.origins))) {
       return failure(ctx, 403, text["error.forbidden"]);
     }
-    const body = await readBody(ctx.request);
+    const body = await readBody(ctx.request, options);
     if (!body.json && !csrf.verify(binding(), body.fields.csrf))
       return failure(ctx, 403, text["error.forbidden"]);
-    return body.fields;
+    return body;
   };
 
   /** Cognito attributes of the signed-in user; ends the session when Cognito no longer accepts its token. */
@@ -281,39 +288,55 @@ export function createHandler(
     return loginPage(ctx, 200, undefined, next);
   };
 
+  /**
+   * A finished login: a new session id (the one the browser had before is deleted, S5), the pending
+   * challenge cookie expired, then 303 to `next` or `loginRedirect` (JSON: 200 `{ user, expiresAt }`).
+   */
+  const signIn = async (ctx: Ctx, login: { user: SessionUser; tokens: Tokens }, next?: string) => {
+    const previous = readToken(ctx.request, names(ctx.secure).session);
+    if (previous) {
+      const id = sessionId(previous);
+      const old = await sessions.read(id);
+      if (old) await sessions.destroy(id, old.username);
+    }
+    const created = await warrant.createSession(login, ctx.request);
+    const cookies = [created.cookie, clearChallengeCookie(ctx)];
+    return ctx.json
+      ? json({ user: login.user, expiresAt: created.session.expiresAt }, 200, extra(ctx, { cookies }))
+      : redirect(next ?? config.loginRedirect, extra(ctx, { cookies }));
+  };
+
+  /** The pending challenge's id travels only in this cookie: never in a URL, a form or a JSON body. */
+  const challengeCookie = (ctx: Ctx, id: string) =>
+    `${names(ctx.secure).challenge}=${id}${cookieAttrs(ctx.secure, challengeTtl)}`;
+  const clearChallengeCookie = (ctx: Ctx) => `${names(ctx.secure).challenge}=${cookieAttrs(ctx.secure, 0)}`;
+  const pendingId = (ctx: Ctx): string | undefined => {
+    const value = cookieValue(ctx.request, names(ctx.secure).challenge);
+    return value && tokenPattern.test(value) ? value : undefined;
+  };
+
+  /** What a caller may see of a challenge: never its id (that is the cookie) and never its Cognito session. */
+  const challengeView = (challenge: PublicChallenge) => ({
+    name: challenge.name,
+    parameters: challenge.parameters,
+    ...(challenge.totp ? { totp: challenge.totp } : {}),
+  });
+
+  const challengePath = (next?: string) =>
+    `${base}/login/challenge${next ? `?next=${encodeURIComponent(next)}` : ""}`;
+
   const postLogin = async (ctx: Ctx) => {
-    const fields = await guardedBody(ctx, () => preSession(ctx));
-    if (fields instanceof Response) return fields;
+    const body = await guardedBody(ctx, () => preSession(ctx));
+    if (body instanceof Response) return body;
+    const { fields } = body;
     const next = safeNext(fields.next);
     const result = await warrant.authenticate(fields.username ?? "", fields.password ?? "");
-    const n = names(ctx.secure);
-    if (result.ok) {
-      // A new session id at every login; the one the browser had before is deleted (S5).
-      const previous = readToken(ctx.request, n.session);
-      if (previous) {
-        const id = sessionId(previous);
-        const old = await sessions.read(id);
-        if (old) await sessions.destroy(id, old.username);
-      }
-      const created = await warrant.createSession(result, ctx.request);
-      const cookies = [created.cookie, `${n.challenge}=${cookieAttrs(ctx.secure, 0)}`];
-      return ctx.json
-        ? json({ user: result.user, expiresAt: created.session.expiresAt }, 200, extra(ctx, { cookies }))
-        : redirect(next ?? config.loginRedirect, extra(ctx, { cookies }));
-    }
+    if (result.ok) return signIn(ctx, result, next);
     if (result.reason === "challenge") {
-      const cookies = [`${n.challenge}=${result.challenge.id}${cookieAttrs(ctx.secure, 180)}`];
-      const { id: _id, ...visible } = result.challenge;
+      const cookies = [challengeCookie(ctx, result.challenge.id)];
       return ctx.json
-        ? json(
-            { challenge: { name: visible.name, parameters: visible.parameters } },
-            200,
-            extra(ctx, { cookies }),
-          )
-        : redirect(
-            `${base}/login/challenge${next ? `?next=${encodeURIComponent(next)}` : ""}`,
-            extra(ctx, { cookies }),
-          );
+        ? json({ challenge: challengeView(result.challenge) }, 200, extra(ctx, { cookies }))
+        : redirect(challengePath(next), extra(ctx, { cookies }));
     }
     // One answer for every credential failure: wrong password, unknown, unconfirmed, refused (R7).
     return ctx.json
@@ -321,24 +344,280 @@ export function createHandler(
       : loginPage(ctx, 401, text["login.failed"], next);
   };
 
-  const challengePage = async (ctx: Ctx) => {
-    if (ctx.json)
-      return json(
-        { error: "challenge_unsupported", message: text["challenge.unsupported"] },
-        400,
-        extra(ctx),
-      );
+  /** Field errors of a challenge form, by field name (`code`, `newPassword`, `mfaType`, `attributes.x`). */
+  type FieldErrors = Record<string, string>;
+
+  const codeField = (error?: string): FormField => ({
+    name: "code",
+    label: text["challenge.code"],
+    value: "",
+    type: "text",
+    autocomplete: "one-time-code",
+    inputmode: "numeric",
+    required: true,
+    ...(error ? { error } : {}),
+  });
+
+  /** The form of a pending challenge, with what the person typed (never a password or a code) and errors. */
+  const challengeForm = (
+    ctx: Ctx,
+    challenge: PublicChallenge,
+    options: { status?: number; errors?: FieldErrors; values?: Record<string, string>; next?: string },
+    more: Omit<Extra, "requestId"> = {},
+  ): Response => {
+    const errors = options.errors ?? {};
+    const name = challenge.name;
+    let fields: FormField[] = [];
+    let choices: ChallengeChoice[] = [];
+    let message = text[`challenge.intro.${name}`] ?? text["challenge.title"];
+    if (name === "NEW_PASSWORD_REQUIRED") {
+      const password = (field: string, label: string): FormField => ({
+        name: field,
+        label,
+        value: "",
+        type: "password",
+        autocomplete: "new-password",
+        required: true,
+        ...(errors[field] ? { error: errors[field] } : {}),
+      });
+      fields = [
+        password("newPassword", text["challenge.newPassword"]),
+        password("confirmPassword", text["challenge.confirmPassword"]),
+        ...requiredAttributes(challenge).map((attribute): FormField => {
+          const field = `attributes.${attribute}`;
+          return {
+            name: field,
+            label: attributeLabel(text, attribute),
+            value: options.values?.[field] ?? "",
+            type: inputTypes[attribute] ?? "text",
+            autocomplete: autocompletes[attribute] ?? "on",
+            required: true,
+            ...(errors[field] ? { error: errors[field] } : {}),
+          };
+        }),
+      ];
+    } else if (name === "SELECT_MFA_TYPE") {
+      choices = mfaChoices(challenge).map((value) => ({
+        value,
+        label: text[`challenge.method.${value}`] ?? value,
+      }));
+    } else {
+      fields = [codeField(errors.code)];
+      if (name === "SMS_MFA" || name === "EMAIL_OTP") {
+        message = fill(message, {
+          destination: challenge.parameters.CODE_DELIVERY_DESTINATION || text["challenge.destination"],
+        });
+      }
+    }
     return html(
-      pages.challenge({ ctx: pageContext(ctx, null), message: text["challenge.unsupported"] }),
-      400,
-      extra(ctx),
+      pages.challenge({
+        ctx: pageContext(ctx, null),
+        name,
+        message,
+        fields,
+        choices,
+        ...(errors.mfaType ? { choiceError: errors.mfaType } : {}),
+        ...(challenge.totp ? { totp: challenge.totp } : {}),
+        ...(options.next ? { next: options.next } : {}),
+      }),
+      options.status ?? 200,
+      extra(ctx, more),
     );
+  };
+
+  /** Sign-in has to start again (expired, used, too many attempts): a clear page, the cookie expired. */
+  const restart = (ctx: Ctx, reason: "challenge_expired" | "too_many_attempts"): Response => {
+    const message =
+      reason === "too_many_attempts" ? text["challenge.tooManyAttempts"] : text["challenge.expired"];
+    const had = cookieValue(ctx.request, names(ctx.secure).challenge) !== undefined;
+    const more = had ? { cookies: [clearChallengeCookie(ctx)] } : {};
+    if (ctx.json) return json({ error: reason, message }, 400, extra(ctx, more));
+    return html(pages.challenge({ ctx: pageContext(ctx, null), message }), 400, extra(ctx, more));
+  };
+
+  const getChallenge = async (ctx: Ctx) => {
+    const next = safeNext(new URL(ctx.request.url).searchParams.get("next"));
+    const id = pendingId(ctx);
+    const challenge = id ? await warrant.pendingChallenge(id) : null;
+    if (!challenge) return restart(ctx, "challenge_expired");
+    if (ctx.json) return json({ challenge: challengeView(challenge) }, 200, extra(ctx));
+    return challengeForm(ctx, challenge, next ? { next } : {});
+  };
+
+  /** Codes as people type them ("123 456"): the spaces go; anything else is for validation to refuse. */
+  const codeOf = (value: string | undefined) => (value ?? "").replace(/\s+/g, "");
+
+  /**
+   * The answer a form or JSON body gives to `challenge`, or the errors found before anything is sent.
+   * The password confirmation is checked here; the shape of every answer is checked by `respond`.
+   */
+  const answerOf = (
+    challenge: PublicChallenge,
+    body: Body,
+  ): { answer: ChallengeAnswer } | { errors: FieldErrors } => {
+    const { fields } = body;
+    switch (challenge.name) {
+      case "NEW_PASSWORD_REQUIRED": {
+        const newPassword = fields.newPassword ?? "";
+        // Forms always confirm; a JSON client confirms only if it sends the field.
+        if (!body.json || fields.confirmPassword !== undefined) {
+          if (newPassword === "") return { errors: { newPassword: text["challenge.fieldRequired"] } };
+          if (fields.confirmPassword !== newPassword)
+            return { errors: { confirmPassword: text["challenge.passwordMismatch"] } };
+        }
+        if (body.json) {
+          const attributes = body.objects.attributes;
+          return { answer: { newPassword, ...(attributes ? { attributes } : {}) } };
+        }
+        const required = requiredAttributes(challenge);
+        if (!required.length) return { answer: { newPassword } };
+        const attributes: Record<string, string> = {};
+        const errors: FieldErrors = {};
+        for (const attribute of required) {
+          const value = fields[`attributes.${attribute}`] ?? "";
+          if (value === "") errors[`attributes.${attribute}`] = text["challenge.fieldRequired"];
+          else attributes[attribute] = value;
+        }
+        return Object.keys(errors).length ? { errors } : { answer: { newPassword, attributes } };
+      }
+      case "SELECT_MFA_TYPE":
+        return { answer: { mfaType: fields.mfaType ?? "" } };
+      default:
+        return { answer: { code: codeOf(fields.code) } };
+    }
+  };
+
+  /** Which fields an `invalid_answer` from `respond` is about, with the generic error to show there. */
+  const errorsOf = (challenge: PublicChallenge, issues: string[]): FieldErrors => {
+    if (challenge.name === "SELECT_MFA_TYPE") return { mfaType: text["challenge.methodRequired"] };
+    if (challenge.name !== "NEW_PASSWORD_REQUIRED") return { code: text["challenge.codeInvalid"] };
+    const errors: FieldErrors = {};
+    for (const issue of issues) {
+      // Issues name their field first ("attributes.given_name is required") and never quote input.
+      const field = issue.split(" ")[0] ?? "";
+      if (field.startsWith("attributes.")) errors[field] = text["challenge.fieldRequired"];
+      else errors.newPassword = text["challenge.passwordRejected"];
+    }
+    return Object.keys(errors).length ? errors : { newPassword: text["challenge.passwordRejected"] };
+  };
+
+  /** A 400 for an answer that did not work, the form again with the errors on their fields. */
+  const answerRefused = (
+    ctx: Ctx,
+    challenge: PublicChallenge,
+    error: "invalid_answer" | "invalid_code" | "password_rejected",
+    errors: FieldErrors,
+    form: { values: Record<string, string>; next?: string; cookies?: string[]; attemptsLeft?: number },
+  ): Response => {
+    const more = { cookies: form.cookies ?? [] };
+    if (ctx.json) {
+      // Field names and our own words only: never what was sent, never Cognito's message.
+      return json(
+        {
+          error,
+          message: Object.values(errors)[0] ?? text["challenge.codeInvalid"],
+          fields: Object.keys(errors),
+          ...(form.attemptsLeft !== undefined ? { attemptsLeft: form.attemptsLeft } : {}),
+          challenge: challengeView(challenge),
+        },
+        400,
+        extra(ctx, more),
+      );
+    }
+    return challengeForm(
+      ctx,
+      challenge,
+      { status: 400, errors, values: form.values, ...(form.next ? { next: form.next } : {}) },
+      more,
+    );
+  };
+
+  const postChallenge = async (ctx: Ctx) => {
+    const next = safeNext(new URL(ctx.request.url).searchParams.get("next"));
+    const body = await guardedBody(ctx, () => preSession(ctx), { objects: ["attributes"] });
+    if (body instanceof Response) return body;
+    const id = pendingId(ctx);
+    const challenge = id ? await warrant.pendingChallenge(id) : null;
+    if (!id || !challenge) return restart(ctx, "challenge_expired");
+    // Attribute values the person typed are shown again on an error; passwords and codes never are.
+    const values = Object.fromEntries(
+      Object.entries(body.fields).filter(([k]) => k.startsWith("attributes.")),
+    );
+    const form = { values, ...(next ? { next } : {}) };
+    const built = answerOf(challenge, body);
+    if ("errors" in built) return answerRefused(ctx, challenge, "invalid_answer", built.errors, form);
+    const result: RespondResult = await warrant.respond(id, built.answer);
+    if (result.ok) return signIn(ctx, result, next);
+    switch (result.reason) {
+      case "challenge": {
+        const cookies = [challengeCookie(ctx, result.challenge.id)];
+        return ctx.json
+          ? json({ challenge: challengeView(result.challenge) }, 200, extra(ctx, { cookies }))
+          : redirect(challengePath(next), extra(ctx, { cookies }));
+      }
+      case "invalid_answer":
+        return answerRefused(
+          ctx,
+          result.challenge,
+          "invalid_answer",
+          errorsOf(result.challenge, result.issues),
+          form,
+        );
+      case "invalid_code":
+      case "password_rejected": {
+        const what =
+          result.reason === "invalid_code"
+            ? text["challenge.codeInvalid"]
+            : text["challenge.passwordRejected"];
+        const left = fill(text["challenge.attemptsLeft"], { count: String(result.attemptsLeft) });
+        const field =
+          result.challenge.name === "NEW_PASSWORD_REQUIRED"
+            ? "newPassword"
+            : result.challenge.name === "SELECT_MFA_TYPE"
+              ? "mfaType"
+              : "code";
+        return answerRefused(
+          ctx,
+          result.challenge,
+          result.reason,
+          { [field]: `${what} ${left}` },
+          {
+            ...form,
+            // The old id is spent: the retry goes with the new one.
+            cookies: [challengeCookie(ctx, result.challenge.id)],
+            attemptsLeft: result.attemptsLeft,
+          },
+        );
+      }
+      case "challenge_expired":
+      case "too_many_attempts":
+        return restart(ctx, result.reason);
+      default: {
+        // A credential failure at the last step (e.g. a user this site refuses): the login's one answer (R7).
+        const cookies = [clearChallengeCookie(ctx)];
+        return ctx.json
+          ? json(
+              { error: "invalid_credentials", message: text["login.failed"] },
+              401,
+              extra(ctx, { cookies }),
+            )
+          : html(
+              pages.login({
+                ctx: pageContext(ctx, null),
+                error: text["login.failed"],
+                ...(next ? { next } : {}),
+              }),
+              401,
+              extra(ctx, { cookies }),
+            );
+      }
+    }
   };
 
   const postLogout = async (ctx: Ctx) => {
     const session = await currentSession(ctx);
-    const fields = await guardedBody(ctx, () => (session ? session.id : preSession(ctx)));
-    if (fields instanceof Response) return fields;
+    const body = await guardedBody(ctx, () => (session ? session.id : preSession(ctx)));
+    if (body instanceof Response) return body;
     const { cookie } = await warrant.logout(ctx.request);
     return ctx.json
       ? json({ ok: true }, 200, extra(ctx, { cookies: [cookie] }))
@@ -418,8 +697,9 @@ export function createHandler(
         return failure(ctx, 403, text["error.forbidden"]);
       return unauthenticated(ctx);
     }
-    const fields = await guardedBody(ctx, () => session.id);
-    if (fields instanceof Response) return fields;
+    const body = await guardedBody(ctx, () => session.id);
+    if (body instanceof Response) return body;
+    const { fields } = body;
     const submitted: Record<string, string> = {};
     const errors = new Set<string>();
     for (const [attr, field] of editable()) {
@@ -514,7 +794,7 @@ export function createHandler(
   type Route = (ctx: Ctx) => Promise<Response>;
   const routes: Record<string, Partial<Record<"GET" | "POST", Route>>> = {
     "/login": { GET: getLogin, POST: postLogin },
-    "/login/challenge": { GET: challengePage, POST: challengePage },
+    "/login/challenge": { GET: getChallenge, POST: postChallenge },
     "/logout": { GET: getLogout, POST: postLogout },
     "/session": { GET: getSessionRoute },
     "/profile": { GET: getProfile },

@@ -45,7 +45,13 @@ button,.button{display:inline-block;margin-top:1rem;padding:.6rem 1.1rem;font:in
 dl{display:grid;grid-template-columns:max-content 1fr;gap:.4rem 1rem;margin:0}
 dt{font-weight:600}dd{margin:0;overflow-wrap:anywhere}
 .actions{display:flex;gap:.75rem;flex-wrap:wrap;align-items:center}
-code{font-size:.95em}
+code{font-size:.95em;overflow-wrap:anywhere}
+fieldset{border:1px solid var(--line);border-radius:.5rem;margin:.75rem 0 0;padding:.5rem .75rem}
+legend{font-weight:600;padding:0 .25rem}
+label.choice{display:flex;gap:.5rem;align-items:center;font-weight:400;margin:.4rem 0}
+label.choice input{width:auto}
+fieldset[aria-invalid=true]{border-color:var(--error)}
+.secret{font-size:1.2em;letter-spacing:.05em}
 `;
 
 /** The CSP source that allows exactly the built-in stylesheet. */

@@ -21,15 +21,25 @@ export interface ProfileItem {
   value: string | undefined;
 }
 
-/** A field of the profile update form. */
+/** A field of a form (profile update, login challenge). */
 export interface FormField {
   /** The form field name (the local field). */
   name: string;
   label: string;
   value: string;
-  type: "text" | "email" | "tel" | "url" | "date";
+  type: "text" | "email" | "tel" | "url" | "date" | "password";
   autocomplete: string;
+  /** `numeric` brings up the digit keypad on phones for codes. */
+  inputmode?: "numeric";
+  required?: boolean;
   error?: string;
+}
+
+/** One choice of a SELECT_MFA_TYPE challenge. */
+export interface ChallengeChoice {
+  /** The MFA type sent back as `mfaType` (e.g. `SOFTWARE_TOKEN_MFA`). */
+  value: string;
+  label: string;
 }
 
 /** Props of each page. */
@@ -37,11 +47,22 @@ export interface PageProps {
   login: { ctx: PageContext; error?: string; next?: string; username?: string };
   challenge: {
     ctx: PageContext;
-    message: string;
-    error?: string;
-    fields?: FormField[];
+    /** The challenge being answered; absent on the "sign in again" page (expired, used up, too many attempts). */
     name?: string;
-    details?: Record<string, string>;
+    /** What to do, or why the sign-in has to start again. */
+    message: string;
+    /** An error about the whole form; errors about one field sit on that field. */
+    error?: string;
+    /** Passwords and attributes (NEW_PASSWORD_REQUIRED) or the code (the MFA challenges). */
+    fields?: FormField[];
+    /** SELECT_MFA_TYPE: the methods to choose from, posted as `mfaType`. */
+    choices?: ChallengeChoice[];
+    /** SELECT_MFA_TYPE: the error tied to the choice. */
+    choiceError?: string;
+    /** MFA_SETUP: the secret and `otpauth://` URI to add to an authenticator app. */
+    totp?: { secret: string; uri: string };
+    /** A safe path to go to after the login, carried in the form's action. */
+    next?: string;
   };
   logout: { ctx: PageContext };
   profile: { ctx: PageContext; items: ProfileItem[]; updated: boolean };
@@ -54,13 +75,41 @@ export type Pages = { [K in keyof PageProps]: (props: PageProps[K]) => string };
 
 const csrfField = (ctx: PageContext) => `<input type="hidden" name="csrf" value="${escapeHtml(ctx.csrf)}">`;
 
-function field(f: FormField): string {
+function field(f: FormField, autofocus = false): string {
   const id = `f-${escapeHtml(f.name)}`;
   const errorId = `${id}-error`;
   return `<label for="${id}">${escapeHtml(f.label)}</label>
 <input id="${id}" name="${escapeHtml(f.name)}" type="${f.type}" value="${escapeHtml(f.value)}" autocomplete="${escapeHtml(f.autocomplete)}"${
-    f.error ? ` aria-invalid="true" aria-describedby="${errorId}"` : ""
+    f.inputmode ? ` inputmode="${f.inputmode}"` : ""
+  }${f.required ? " required" : ""}${f.error ? ` aria-invalid="true" aria-describedby="${errorId}"` : ""}${
+    autofocus ? " autofocus" : ""
   }>${f.error ? `<p id="${errorId}" class="error">${escapeHtml(f.error)}</p>` : ""}`;
+}
+
+/** The index of the field to focus: the first one in error, else the first one. */
+function focusIndex(fields: FormField[]): number {
+  const wrong = fields.findIndex((f) => f.error);
+  return wrong === -1 ? 0 : wrong;
+}
+
+function choiceFieldset(choices: ChallengeChoice[], legend: string, error?: string): string {
+  const errorId = "f-mfaType-error";
+  return `<fieldset${error ? ` aria-invalid="true" aria-describedby="${errorId}"` : ""}>
+<legend>${escapeHtml(legend)}</legend>
+${choices
+  .map(
+    (c, i) =>
+      `<label class="choice"><input type="radio" name="mfaType" value="${escapeHtml(c.value)}"${
+        i === 0 && choices.length === 1 ? " checked" : ""
+      } required> ${escapeHtml(c.label)}</label>`,
+  )
+  .join("\n")}
+</fieldset>${error ? `<p id="${errorId}" class="error">${escapeHtml(error)}</p>` : ""}`;
+}
+
+/** A base32 secret in groups of four, easier to read and type. */
+function grouped(secret: string): string {
+  return (secret.match(/.{1,4}/g) ?? []).join(" ");
 }
 
 /** The built-in pages. */
@@ -86,19 +135,29 @@ ${csrfField(ctx)}${next ? `<input type="hidden" name="next" value="${escapeHtml(
     );
   },
 
-  challenge({ ctx, message, error, fields, name }) {
+  challenge({ ctx, name, message, error, fields = [], choices = [], choiceError, totp, next }) {
     const t = ctx.text;
+    const action = `${ctx.basePath}/login/challenge${next ? `?next=${encodeURIComponent(next)}` : ""}`;
+    const answerable = name !== undefined && (fields.length > 0 || choices.length > 0);
+    const setup = totp
+      ? `<p><a href="${escapeHtml(totp.uri)}">${escapeHtml(t["challenge.setupLink"])}</a></p>
+<p>${escapeHtml(t["challenge.setupSecret"])}</p>
+<p><code class="secret" data-totp-secret="${escapeHtml(totp.secret)}">${escapeHtml(grouped(totp.secret))}</code></p>
+<details><summary>${escapeHtml(t["challenge.setupUri"])}</summary><p><code class="uri">${escapeHtml(totp.uri)}</code></p></details>`
+      : "";
+    const focus = choices.length ? -1 : focusIndex(fields);
     return layout(
       t["challenge.title"],
       `<h1>${escapeHtml(t["challenge.title"])}</h1>
 ${error ? `<p class="alert error" role="alert">${escapeHtml(error)}</p>` : ""}
 <p>${escapeHtml(message)}</p>
 ${
-  fields?.length
-    ? `<form method="post" action="${escapeHtml(ctx.basePath)}/login/challenge" novalidate>
-${csrfField(ctx)}${name ? `<input type="hidden" name="challenge" value="${escapeHtml(name)}">` : ""}
-${fields.map(field).join("\n")}
-<button type="submit">${escapeHtml(t["login.submit"])}</button>
+  answerable
+    ? `${setup}<form method="post" action="${escapeHtml(action)}" novalidate>
+${csrfField(ctx)}
+${choices.length ? choiceFieldset(choices, t["challenge.method"], choiceError) : ""}
+${fields.map((f, i) => field(f, i === focus)).join("\n")}
+<button type="submit">${escapeHtml(t["challenge.submit"])}</button>
 </form>`
     : `<p><a class="button" href="${escapeHtml(ctx.basePath)}/login">${escapeHtml(t["challenge.restart"])}</a></p>`
 }`,
@@ -150,7 +209,7 @@ ${items
 ${error ? `<p class="alert error" role="alert">${escapeHtml(error)}</p>` : ""}
 <form method="post" action="${escapeHtml(ctx.basePath)}/profile/update" novalidate>
 ${csrfField(ctx)}
-${fields.map(field).join("\n")}
+${fields.map((f) => field(f)).join("\n")}
 <div class="actions"><button type="submit">${escapeHtml(t["update.submit"])}</button>
 <a href="${escapeHtml(ctx.basePath)}/profile">${escapeHtml(t["update.cancel"])}</a></div>
 </form>`,

@@ -12,9 +12,34 @@ export const defaultText = {
   "login.failed": "Incorrect username or password.",
   "login.signedIn": "You are signed in.",
   "challenge.title": "One more step",
-  "challenge.unsupported": "This account needs a sign-in step that this site cannot complete yet.",
-  "challenge.expired": "This sign-in attempt has expired. Please sign in again.",
+  "challenge.expired": "This sign-in attempt has expired or was already used. Please sign in again.",
+  "challenge.tooManyAttempts": "Too many attempts. Please sign in again.",
   "challenge.restart": "Sign in again",
+  "challenge.submit": "Continue",
+  "challenge.intro.NEW_PASSWORD_REQUIRED": "Please choose a new password for your account.",
+  "challenge.intro.SOFTWARE_TOKEN_MFA": "Enter the 6-digit code from your authenticator app.",
+  "challenge.intro.SMS_MFA": "Enter the code we sent by text message to {destination}.",
+  "challenge.intro.EMAIL_OTP": "Enter the code we sent by email to {destination}.",
+  "challenge.intro.SELECT_MFA_TYPE": "How would you like to confirm that it is you?",
+  "challenge.intro.MFA_SETUP":
+    "This account needs two-step verification. Add it to an authenticator app, then enter the code the app shows.",
+  "challenge.destination": "your phone or email",
+  "challenge.newPassword": "New password",
+  "challenge.confirmPassword": "Repeat the new password",
+  "challenge.passwordMismatch": "The two passwords do not match.",
+  "challenge.passwordRejected": "This password cannot be used. Please choose another one.",
+  "challenge.fieldRequired": "Please fill in this field.",
+  "challenge.code": "Verification code",
+  "challenge.codeInvalid": "That code did not work. Please check it and try again.",
+  "challenge.attemptsLeft": "Attempts left: {count}.",
+  "challenge.method": "Verification method",
+  "challenge.methodRequired": "Please choose a method.",
+  "challenge.method.SOFTWARE_TOKEN_MFA": "Authenticator app",
+  "challenge.method.SMS_MFA": "Text message (SMS)",
+  "challenge.method.EMAIL_OTP": "Email",
+  "challenge.setupLink": "Add to an authenticator app on this device",
+  "challenge.setupUri": "Setup address",
+  "challenge.setupSecret": "Or type this key into the app:",
   "logout.title": "Sign out",
   "logout.confirm": "Sign out of your account?",
   "logout.submit": "Sign out",
@@ -56,6 +81,20 @@ export const defaultText = {
 export type TextKey = keyof typeof defaultText;
 /** A full text table. */
 export type Text = Record<TextKey, string> & Record<string, string>;
+
+/**
+ * A text with its `{name}` placeholders filled in; unknown placeholders stay as they are.
+ *
+ * @example
+ * ```ts
+ * fill("Attempts left: {count}.", { count: "2" }) // "Attempts left: 2."
+ * ```
+ */
+export function fill(template: string, values: Record<string, string>): string {
+  return template.replace(/\{(\w+)\}/g, (whole, name: string) =>
+    Object.hasOwn(values, name) ? String(values[name]) : whole,
+  );
+}
 
 /** The label of a Cognito attribute: from the table, else the attribute's own name. */
 export function attributeLabel(text: Text, attribute: string): string {
