@@ -6,6 +6,7 @@
 import type { Storage } from "unstorage";
 import * as v from "valibot";
 import { WarrantError } from "./errors.ts";
+import type { RateLimitOptions } from "./http/rate-limit.ts";
 import type { Pages } from "./pages/pages.ts";
 
 /** A valibot object schema, as `userSchema` takes. */
@@ -78,6 +79,12 @@ export interface WarrantOptions {
   text?: Record<string, string>;
   /** Called with each failed request's error and request id. @default one line on console.error, no secrets */
   onError?: (error: unknown, requestId: string) => void;
+  /**
+   * Limits on failed logins and challenge answers, per account and per client address (the address only
+   * from `clientAddressHeader`, a header your proxy sets); `false` turns them off.
+   * @default { perAccount: 10, perAddress: 50, window: 900 }
+   */
+  rateLimit?: RateLimitOptions | false;
   /** How long a storage call may take before the request fails with 503, in ms. @default 3000 */
   storageTimeout?: number;
   /** The clock, in ms since the epoch (tests inject one). @default Date.now */
@@ -196,6 +203,20 @@ const schema = v.strictObject(
     ),
     text: v.optional(v.record(v.string(), v.string("must be a string"))),
     onError: v.optional(v.function("must be a function")),
+    rateLimit: v.optional(
+      v.union(
+        [
+          v.literal(false),
+          v.strictObject({
+            perAccount: v.optional(v.pipe(v.number(), v.integer(), v.minValue(1))),
+            perAddress: v.optional(v.pipe(v.number(), v.integer(), v.minValue(1))),
+            window: v.optional(v.pipe(v.number(), v.integer(), v.minValue(1))),
+            clientAddressHeader: v.optional(v.pipe(v.string(), v.regex(/^[!#$%&'*+\-.^_`|~0-9A-Za-z]+$/))),
+          }),
+        ],
+        "must be false or { perAccount?, perAddress?, window?, clientAddressHeader? } with whole positive numbers",
+      ),
+    ),
     storageTimeout: v.optional(
       v.pipe(v.number("must be a positive number of ms"), v.minValue(1, "must be a positive number of ms")),
     ),
@@ -242,6 +263,7 @@ export interface WarrantConfig {
   readonly text: Readonly<Record<string, string>>;
   readonly onError: ((error: unknown, requestId: string) => void) | undefined;
   readonly storageTimeout: number;
+  readonly rateLimit: Readonly<RateLimitOptions> | false;
   readonly now: () => number;
   readonly totpIssuer: string;
 }
@@ -330,6 +352,7 @@ export function resolveConfig(options: WarrantOptions): WarrantConfig {
     text: Object.freeze({ ...(o.text ?? {}) }),
     onError: o.onError as WarrantConfig["onError"],
     storageTimeout: o.storageTimeout ?? 3000,
+    rateLimit: o.rateLimit === false ? false : Object.freeze({ ...(o.rateLimit ?? {}) }),
     now: (o.now as (() => number) | undefined) ?? Date.now,
     totpIssuer: o.totpIssuer ?? o.userPoolId,
   });

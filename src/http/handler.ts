@@ -26,6 +26,7 @@ import { type Body, BodyError, type BodyOptions, readBody } from "./body.ts";
 import { createCsrf } from "./csrf.ts";
 import { safeNext } from "./next.ts";
 import { allowedOrigins, sameOriginRequest } from "./origin.ts";
+import { createRateLimiter } from "./rate-limit.ts";
 import { type Extra, html, json, redirect, wantsJson } from "./respond.ts";
 
 /** What a protected handler receives besides the request. */
@@ -104,6 +105,7 @@ export function createHandler(
   const { config } = warrant;
   const { sessions, cognito, store } = warrant.internals;
   const csrf = createCsrf(config.secrets);
+  const limiter = createRateLimiter(store, config.rateLimit, config.now);
   const text = { ...defaultText, ...(overrides.text ?? {}) } as Text;
   const pages: Pages = { ...builtinPages, ...(overrides.pages ?? {}) };
   const base = config.basePath;
@@ -330,18 +332,37 @@ export function createHandler(
     if (body instanceof Response) return body;
     const { fields } = body;
     const next = safeNext(fields.next);
-    const result = await warrant.authenticate(fields.username ?? "", fields.password ?? "");
-    if (result.ok) return signIn(ctx, result, next);
+    const account = fields.username ?? "";
+    const verdict = await limiter.check(ctx.request, account);
+    if (!verdict.ok) return throttled(ctx, verdict.retryAfter, next);
+    const result = await warrant.authenticate(account, fields.password ?? "");
+    if (result.ok) {
+      await limiter.succeed(account);
+      return signIn(ctx, result, next);
+    }
     if (result.reason === "challenge") {
       const cookies = [challengeCookie(ctx, result.challenge.id)];
       return ctx.json
         ? json({ challenge: challengeView(result.challenge) }, 200, extra(ctx, { cookies }))
         : redirect(challengePath(next), extra(ctx, { cookies }));
     }
+    await limiter.fail(ctx.request, account);
     // One answer for every credential failure: wrong password, unknown, unconfirmed, refused (R7).
     return ctx.json
       ? json({ error: "invalid_credentials", message: text["login.failed"] }, 401, extra(ctx))
       : loginPage(ctx, 401, text["login.failed"], next);
+  };
+
+  /** 429 with Retry-After: too many failed attempts for this account or address (R8). */
+  const throttled = (ctx: Ctx, retryAfter: number, next?: string): Promise<Response> | Response => {
+    const more = { headers: { "retry-after": String(retryAfter) } };
+    if (ctx.json)
+      return json({ error: "too_many_requests", message: text["login.throttled"] }, 429, extra(ctx, more));
+    return html(
+      pages.login({ ctx: pageContext(ctx, null), error: text["login.throttled"], ...(next ? { next } : {}) }),
+      429,
+      extra(ctx, more),
+    );
   };
 
   /** Field errors of a challenge form, by field name (`code`, `newPassword`, `mfaType`, `attributes.x`). */
@@ -546,8 +567,16 @@ export function createHandler(
     const form = { values, ...(next ? { next } : {}) };
     const built = answerOf(challenge, body);
     if ("errors" in built) return answerRefused(ctx, challenge, "invalid_answer", built.errors, form);
+    const verdict = await limiter.check(ctx.request, challenge.username);
+    if (!verdict.ok) return throttled(ctx, verdict.retryAfter);
     const result: RespondResult = await warrant.respond(id, built.answer);
-    if (result.ok) return signIn(ctx, result, next);
+    if (result.ok) {
+      await limiter.succeed(challenge.username);
+      return signIn(ctx, result, next);
+    }
+    if (result.reason === "invalid_code" || result.reason === "too_many_attempts") {
+      await limiter.fail(ctx.request, challenge.username);
+    }
     switch (result.reason) {
       case "challenge": {
         const cookies = [challengeCookie(ctx, result.challenge.id)];

@@ -10,6 +10,7 @@ export const defaultText = {
   "login.password": "Password",
   "login.submit": "Sign in",
   "login.failed": "Incorrect username or password.",
+  "login.throttled": "Too many failed attempts. Please wait a few minutes and try again.",
   "login.signedIn": "You are signed in.",
   "challenge.title": "One more step",
   "challenge.expired": "This sign-in attempt has expired or was already used. Please sign in again.",

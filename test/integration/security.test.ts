@@ -409,6 +409,49 @@ describe("handler security", () => {
     });
   });
 
+  describe("R8 rate limits", () => {
+    it("answers the N+1th failed login with 429 + Retry-After, across two instances and with //login", async () => {
+      const name = email("r8");
+      await env.pool.createUser({ email: name, password: PASSWORD });
+      const storage = createStorage();
+      const a = warrantFor(env, { storage, rateLimit: { perAccount: 3, window: 600 } });
+      const b = warrantFor(env, { storage, rateLimit: { perAccount: 3, window: 600 } });
+      const attempt = (warrant: typeof a, path: string, password: string) =>
+        new Client(warrant.handler).json(path, { username: name, password });
+      assert.equal((await attempt(a, "/accounts/login", "Wrong-1")).status, 401);
+      assert.equal((await attempt(b, "/accounts/login", "Wrong-2")).status, 401);
+      assert.equal((await attempt(a, "//accounts//login", "Wrong-3")).status, 401);
+      env.front.resetCalls();
+      const limited = await attempt(b, "//accounts/login", PASSWORD);
+      assert.equal(limited.status, 429);
+      assert.ok(Number(limited.headers.get("retry-after")) > 0);
+      assert.equal(env.front.calls(), 0, "a throttled attempt never reaches Cognito");
+      // Another account is not affected.
+      const other = email("r8-other");
+      await env.pool.createUser({ email: other, password: PASSWORD });
+      assert.equal(
+        (await new Client(a.handler).json("/accounts/login", { username: other, password: PASSWORD })).status,
+        200,
+      );
+    });
+
+    it("limits by client address only through the configured header", async () => {
+      const warrant = warrantFor(env, {
+        rateLimit: { perAccount: 100, perAddress: 2, clientAddressHeader: "x-real-ip" },
+      });
+      const from = (ip: string, username: string) =>
+        new Client(warrant.handler).json(
+          "/accounts/login",
+          { username, password: "Wrong-1" },
+          { "x-real-ip": ip },
+        );
+      assert.equal((await from("203.0.113.5", email("a"))).status, 401);
+      assert.equal((await from("203.0.113.5", email("b"))).status, 401);
+      assert.equal((await from("203.0.113.5", email("c"))).status, 429);
+      assert.equal((await from("198.51.100.1", email("c"))).status, 401);
+    });
+  });
+
   describe("protect", () => {
     it("runs the handler for a signed-in user with the user and session", async () => {
       const { client, warrant, username } = await signedIn();
