@@ -10,7 +10,9 @@ import { AdminGetUserCommand } from "@aws-sdk/client-cognito-identity-provider";
 import { type Browser, chromium } from "playwright-core";
 import { type NodeServer, serve } from "../../adapters/node.ts";
 import { createDemoApp } from "../../examples/app.ts";
+import { enrolTotp, totp, wrongTotp } from "../support/challenges.ts";
 import { createEnv, type Env, email, PASSWORD, warrantFor } from "../support/setup.ts";
+import { attachSrpResponder } from "../support/srp-responder.ts";
 
 const executablePath = "/usr/bin/chromium";
 const missing = !existsSync(executablePath);
@@ -104,6 +106,45 @@ describe("demo in Chromium", {
       assert.match(page.url(), /\/accounts\/login/);
     } finally {
       await context.close();
+    }
+  });
+
+  it("signs a TOTP user in with SRP and a code from an authenticator (wrong code first)", async () => {
+    const totpName = email("totp");
+    await env.pool.createUser({ email: totpName, password: PASSWORD, attributes: { given_name: "Tess" } });
+    const secret = await enrolTotp(env.pool, totpName, PASSWORD);
+    const responder = attachSrpResponder(env.front, { userPoolId: env.pool.userPoolId });
+    await responder.addUser(totpName, PASSWORD);
+    // The library's default flow, USER_SRP_AUTH, through the SRP responder in front of cognito-local.
+    const srp = await serve(createDemoApp(warrantFor(env, { authFlow: undefined })), { port: 0 });
+    const context = await browser.newContext({ javaScriptEnabled: false });
+    const page = await context.newPage();
+    try {
+      await page.goto(`${srp.url}/`);
+      await page.getByLabel("Email or username").fill(totpName);
+      await page.getByLabel("Password").fill(PASSWORD);
+      await page.getByRole("button", { name: "Sign in" }).click();
+      await page.waitForURL(/\/accounts\/login\/challenge/);
+      await page.getByLabel("Verification code").fill(wrongTotp(secret));
+      await page.getByRole("button", { name: "Continue" }).click();
+      await page.waitForLoadState();
+      assert.ok(await page.getAttribute('input[autocomplete="one-time-code"]', "aria-invalid"));
+      await page.getByLabel("Verification code").fill(totp(secret));
+      await page.getByRole("button", { name: "Continue" }).click();
+      await page.waitForURL(`${srp.url}/`);
+      assert.match((await page.textContent("h1")) ?? "", /Hello, Tess/);
+      const flows = env.front.requests("InitiateAuth").map((r) => r.AuthFlow);
+      assert.ok(flows.includes("USER_SRP_AUTH"), "logged in with SRP");
+      assert.ok(
+        !env.front
+          .requests("InitiateAuth")
+          .some((r) => r.AuthParameters?.USERNAME === totpName && r.AuthParameters?.PASSWORD),
+        "the password never went to Cognito",
+      );
+    } finally {
+      await context.close();
+      await srp.close();
+      responder.detach();
     }
   });
 
