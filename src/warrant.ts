@@ -37,7 +37,7 @@ import { type BearerContext, type BearerOptions, createBearer } from "./http/bea
 import { createHandler, type ProtectContext } from "./http/handler.ts";
 import { resolveConfig, type WarrantConfig, type WarrantOptions } from "./options.ts";
 import { cookieName, expireCookie, isSecure, issueCookie, readToken } from "./sessions/cookie.ts";
-import { createKeyring } from "./sessions/crypto.ts";
+import { createKeyring, type Sealed } from "./sessions/crypto.ts";
 import {
   createSessions,
   type Session,
@@ -253,8 +253,18 @@ export function createWarrant(options: WarrantOptions): Warrant {
     const left = challengeTtl * 1000 - (config.now() - record.createdAt);
     if (left <= 0) return null;
     const id = encodeBase64urlNoPadding(crypto.getRandomValues(new Uint8Array(32)));
-    await store.set(challengeKey(id), record, left / 1000);
+    const key = challengeKey(id);
+    // Sealed like session tokens: Cognito's challenge session and a TOTP secret are credentials too.
+    await store.set(key, await keyring.seal(JSON.stringify(record), key), left / 1000);
     return publicOf(record, id);
+  };
+
+  /** The pending challenge at `key`; `null` when absent or when it does not open (wrong key, altered). */
+  const readChallenge = async (key: string): Promise<StoredChallenge | null> => {
+    const sealed = await store.get<Sealed>(key);
+    if (!sealed) return null;
+    const plain = await keyring.open(sealed, key);
+    return plain === null ? null : (JSON.parse(plain) as StoredChallenge);
   };
 
   const afterStep = async (step: LoginStep, context: StepContext): Promise<AuthResult> => {
@@ -363,7 +373,7 @@ export function createWarrant(options: WarrantOptions): Warrant {
       const key = challengeKey(challengeId);
       // Claimed here means an answer is on its way to Cognito: no longer pending, whatever storage says.
       if (spent.has(key)) return null;
-      const record = await store.get<StoredChallenge>(key);
+      const record = await readChallenge(key);
       if (!record || config.now() - record.createdAt >= challengeTtl * 1000) return null;
       return publicOf(record, challengeId);
     },
@@ -372,7 +382,7 @@ export function createWarrant(options: WarrantOptions): Warrant {
       const expired = { ok: false, reason: "challenge_expired" } as const;
       if (!validChallengeId(challengeId)) return expired;
       const key = challengeKey(challengeId);
-      const record = await store.get<StoredChallenge>(key);
+      const record = await readChallenge(key);
       if (!record) return expired;
       if (config.now() - record.createdAt >= challengeTtl * 1000) {
         await store.remove(key);

@@ -505,4 +505,34 @@ describe("FAKE Cognito challenges cognito-local lacks", () => {
       fake.detach();
     }
   });
+
+  it("keeps a pending challenge sealed in storage: no Cognito session, no TOTP secret in the clear (FAKE MFA_SETUP)", async () => {
+    const name = email("sealed");
+    await env.pool.createUser({ email: name, password: PASSWORD });
+    const fake = fakeChallengeAfterPassword(env.front, "MFA_SETUP");
+    const storage = createStorage();
+    try {
+      const warrant = warrantFor(env, { storage });
+      const challenge = challengeOf(await warrant.authenticate(name, PASSWORD));
+      const raw = await dump(storage);
+      const keys = Object.keys(raw).filter((k) => k.startsWith("challenges:"));
+      assert.equal(keys.length, 1);
+      const stored = raw[keys[0]!]!;
+      for (const session of fake.sessions)
+        assert.ok(!stored.includes(session), "Cognito session in the clear");
+      assert.ok(!stored.includes(fake.secret), "TOTP secret in the clear");
+      assert.ok(!stored.includes("MFA_SETUP"));
+      assert.deepEqual(Object.keys(JSON.parse(stored)).sort(), ["ct", "iv", "k"]);
+      // Sealed to its own key: moved under another challenge's key, it does not open.
+      const other = challengeOf(await warrant.authenticate(name, PASSWORD));
+      const otherKey = Object.keys(await dump(storage)).find(
+        (k) => k.startsWith("challenges:") && k !== keys[0],
+      )!;
+      await storage.setItem(otherKey, JSON.parse(stored));
+      assert.equal(await warrant.pendingChallenge(other.id), null);
+      assert.ok(await warrant.pendingChallenge(challenge.id));
+    } finally {
+      fake.detach();
+    }
+  });
 });
