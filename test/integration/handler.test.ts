@@ -303,6 +303,57 @@ describe("handler routes", () => {
     assert.equal(old.status, 401);
   });
 
+  it("logs out through JSON: 200 { ok: true }, cookie expired, session gone", async () => {
+    const { name } = await user();
+    const warrant = warrantFor(env);
+    const client = new Client(warrant.handler);
+    await client.json("/accounts/login", { username: name, password: PASSWORD });
+    const cookie = client.jar.get("warrant")!;
+    const res = await client.json("/accounts/logout", {});
+    assert.equal(res.status, 200);
+    assert.deepEqual(await res.json(), { ok: true });
+    assert.equal(client.jar.has("warrant"), false);
+    const old = await new Client(warrant.handler).get("/accounts/session", {
+      cookie: `warrant=${cookie}`,
+      accept: "application/json",
+    });
+    assert.equal(old.status, 401);
+  });
+
+  it("renders pages through options.pages and words through options.text", async () => {
+    const { name } = await user({ given_name: "Käthe" });
+    const warrant = warrantFor(env, {
+      text: { "login.title": "Anmelden", "login.submit": "Weiter", "login.failed": "Falsche Angaben." },
+      pages: {
+        profile: ({ ctx, items }) =>
+          `<!doctype html><title>Mein Profil</title><ul>${items.map((i) => `<li>${i.attribute}=${i.value ?? ""}</li>`).join("")}</ul><form method="post" action="${ctx.basePath}/logout"><input type="hidden" name="csrf" value="${ctx.csrf}"></form>`,
+      },
+    });
+    const client = new Client(warrant.handler);
+    const login = await (await client.get("/accounts/login")).text();
+    assert.match(login, /<title>Anmelden<\/title>/);
+    assert.match(login, />Weiter<\/button>/);
+    const failed = await client.form("/accounts/login", {
+      csrf: csrfOf(login),
+      username: name,
+      password: "Wrong-Password-1",
+    });
+    assert.match(await failed.text(), /Falsche Angaben\./);
+    await client.login(name, PASSWORD);
+    const profile = await client.get("/accounts/profile");
+    const html = await profile.text();
+    assert.match(html, /<title>Mein Profil<\/title>/);
+    assert.match(html, /<li>given_name=Käthe<\/li>/);
+    assert.match(
+      profile.headers.get("content-security-policy") ?? "",
+      /frame-ancestors 'none'/,
+      "replaced pages keep the headers",
+    );
+    // The replaced page's form token works: the CSRF binding does not depend on the built-in page.
+    const logout = await client.form("/accounts/logout", { csrf: csrfOf(html) });
+    assert.equal(logout.status, 303);
+  });
+
   it("answers 404 for anything it does not own, so apps compose", async () => {
     const warrant = warrantFor(env);
     for (const path of ["/", "/accounts", "/accounts/nope", "/accountsx/login", "/other/login"]) {
