@@ -35,6 +35,7 @@ import { createVerifier, type TokenUse, type VerifyResult } from "./cognito/veri
 import { WarrantError } from "./errors.ts";
 import { type BearerContext, type BearerOptions, createBearer } from "./http/bearer.ts";
 import { createHandler, type ProtectContext } from "./http/handler.ts";
+import { limits } from "./limits.ts";
 import { resolveConfig, type WarrantConfig, type WarrantOptions } from "./options.ts";
 import { cookieName, expireCookie, isSecure, issueCookie, readToken } from "./sessions/cookie.ts";
 import { createKeyring, type Sealed } from "./sessions/crypto.ts";
@@ -50,9 +51,6 @@ import {
 import { createStore, type Store } from "./storage.ts";
 import { mapAttributes } from "./users/mapping.ts";
 import { checkFields, type LocalUser, upsertUser, userKey } from "./users/store.ts";
-
-/** Longest username and password passed to Cognito; longer input is refused before any call. */
-export const limits = { username: 128, password: 256 } as const;
 
 /** Refresh when the access token expires within this many ms. */
 const refreshWindow = 60_000;
@@ -486,3 +484,5 @@ export function createWarrant(options: WarrantOptions): Warrant {
   });
   return warrant;
 }
+
+export { limits };

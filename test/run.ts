@@ -23,7 +23,7 @@ import { mkdtempSync, readdirSync, readFileSync, rmSync, statSync } from "node:f
 import { tmpdir } from "node:os";
 import { join, relative, sep } from "node:path";
 import { fileURLToPath } from "node:url";
-import { startCognitoLocal } from "./support/cognito-local.ts";
+import { startCognitoLocal, TEST_CODE } from "./support/cognito-local.ts";
 
 // The AWS SDK warns once per process that Node 20 support ends in 2027; the test output does not need it.
 process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED = "true";
@@ -168,7 +168,7 @@ async function runDeno(files: string[], env: NodeJS.ProcessEnv): Promise<Counts>
   }
 }
 
-const cognito = await startCognitoLocal();
+const cognito = await startCognitoLocal({ env: { CODE: TEST_CODE } });
 const env = { ...process.env, WARRANT_TEST_COGNITO: cognito.endpoint };
 const results: { runtime: string; counts: Counts; seconds: number }[] = [];
 try {

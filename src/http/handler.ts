@@ -3,11 +3,19 @@
  * `warrant.handler` and `warrant.protect`: the account routes under `basePath`, safe by default
  * (origin check, CSRF, body limits, safe redirects, security headers, generic errors).
  */
-import { GetUserCommand, UpdateUserAttributesCommand } from "@aws-sdk/client-cognito-identity-provider";
+import {
+  ChangePasswordCommand,
+  ConfirmForgotPasswordCommand,
+  ForgotPasswordCommand,
+  GetUserCommand,
+  UpdateUserAttributesCommand,
+} from "@aws-sdk/client-cognito-identity-provider";
 import type { Tokens } from "../cognito/auth.ts";
 import { type ChallengeAnswer, challengeTtl, mfaChoices, requiredAttributes } from "../cognito/challenges.ts";
-import { classify, toWarrantError } from "../cognito/errors.ts";
+import { classify, cognitoName, toWarrantError } from "../cognito/errors.ts";
+import { secretHash } from "../cognito/secret-hash.ts";
 import { WarrantError } from "../errors.ts";
+import { limits } from "../limits.ts";
 import {
   builtinPages,
   type ChallengeChoice,
@@ -695,8 +703,14 @@ export function createHandler(
         extra(ctx),
       );
     }
-    const updated = new URL(ctx.request.url).searchParams.get("updated") === "1";
-    return html(pages.profile({ ctx: pageContext(ctx, session), items, updated }), 200, extra(ctx));
+    const query = new URL(ctx.request.url).searchParams;
+    const updated = query.get("updated") === "1";
+    const notice = query.get("password") === "changed" ? text["password.changed"] : undefined;
+    return html(
+      pages.profile({ ctx: pageContext(ctx, session), items, updated, ...(notice ? { notice } : {}) }),
+      200,
+      extra(ctx),
+    );
   };
 
   const getProfileUpdate = async (ctx: Ctx) => {
@@ -820,6 +834,260 @@ export function createHandler(
     return ctx.json ? json({ user }, 200, extra(ctx)) : redirect(`${base}/profile?updated=1`, extra(ctx));
   };
 
+  // ---- password upkeep ------------------------------------------------------------------------
+
+  const passwordField = (name: string, label: string, autocomplete: string, error?: string): FormField => ({
+    name,
+    label,
+    value: "",
+    type: "password",
+    autocomplete,
+    required: true,
+    ...(error ? { error } : {}),
+  });
+  const textField = (
+    name: string,
+    label: string,
+    value: string,
+    autocomplete: string,
+    error?: string,
+  ): FormField => ({
+    name,
+    label,
+    value,
+    type: "text",
+    autocomplete,
+    required: true,
+    ...(autocomplete === "one-time-code" ? { inputmode: "numeric" as const } : {}),
+    ...(error ? { error } : {}),
+  });
+  type Errors = Record<string, string>;
+  const changeFields = (errors: Errors = {}) => [
+    passwordField("currentPassword", text["password.current"], "current-password", errors.currentPassword),
+    passwordField("newPassword", text["password.new"], "new-password", errors.newPassword),
+    passwordField("confirmPassword", text["password.confirm"], "new-password", errors.confirmPassword),
+  ];
+  const forgotFields = (username = "", errors: Errors = {}) => [
+    textField("username", text["login.username"], username, "username", errors.username),
+  ];
+  const resetFields = (username = "", errors: Errors = {}) => [
+    textField("username", text["login.username"], username, "username", errors.username),
+    textField("code", text["password.code"], "", "one-time-code", errors.code),
+    passwordField("newPassword", text["password.new"], "new-password", errors.newPassword),
+    passwordField("confirmPassword", text["password.confirm"], "new-password", errors.confirmPassword),
+  ];
+  const passwordPage = (
+    ctx: Ctx,
+    session: Session | null,
+    kind: "change" | "forgot" | "reset",
+    fields: FormField[],
+    status = 200,
+    notes: { error?: string; message?: string } = {},
+  ) => html(pages.password({ ctx: pageContext(ctx, session), kind, fields, ...notes }), status, extra(ctx));
+  const fieldErrors = (ctx: Ctx, errors: Errors, render: () => Response, status = 400) =>
+    ctx.json
+      ? json(
+          { error: "invalid", message: Object.values(errors)[0], fields: Object.keys(errors) },
+          status,
+          extra(ctx),
+        )
+      : render();
+
+  /** New passwords go to Cognito untouched (R4); only emptiness, length and the confirmation are checked here. */
+  const checkNewPassword = (fields: Record<string, string>, errors: Errors, json: boolean) => {
+    const proposed = fields.newPassword ?? "";
+    if (proposed.length === 0 || proposed.length > limits.password)
+      errors.newPassword = text["password.weak"];
+    // JSON callers confirm on their side; a form has the second field.
+    else if (!json && fields.confirmPassword !== proposed) errors.confirmPassword = text["password.mismatch"];
+  };
+
+  const getPasswordChange = async (ctx: Ctx) => {
+    const session = await currentSession(ctx);
+    if (!session) return unauthenticated(ctx);
+    if (ctx.json) return json({ fields: ["currentPassword", "newPassword"] }, 200, extra(ctx));
+    return passwordPage(ctx, session, "change", changeFields());
+  };
+
+  const postPasswordChange = async (ctx: Ctx) => {
+    const session = await currentSession(ctx);
+    if (!session) {
+      if (!sameOriginRequest(ctx.request, allowedOrigins(ctx.request, config.origins)))
+        return failure(ctx, 403, text["error.forbidden"]);
+      return unauthenticated(ctx);
+    }
+    const body = await guardedBody(ctx, () => session.id);
+    if (body instanceof Response) return body;
+    const fields = body.fields;
+    const errors: Errors = {};
+    const current = fields.currentPassword ?? "";
+    if (current.length === 0 || current.length > limits.password)
+      errors.currentPassword = text["password.wrongCurrent"];
+    checkNewPassword(fields, errors, body.json);
+    const again = (status = 400) =>
+      fieldErrors(
+        ctx,
+        errors,
+        () => passwordPage(ctx, session, "change", changeFields(errors), status),
+        status,
+      );
+    if (Object.keys(errors).length) return again();
+    const verdict = await limiter.check(ctx.request, session.user.username);
+    if (!verdict.ok) return throttled(ctx, verdict.retryAfter);
+    let tokens: Tokens;
+    try {
+      tokens = await session.tokens();
+      await cognito.send(
+        new ChangePasswordCommand({
+          AccessToken: tokens.accessToken,
+          PreviousPassword: current,
+          ProposedPassword: fields.newPassword!,
+        }),
+        { during: "changing the password", raw: true },
+      );
+    } catch (error) {
+      if (error instanceof SessionInvalid) return unauthenticated(ctx);
+      const name = cognitoName(error);
+      // A wrong current password: cognito-local says InvalidPasswordException where Cognito says NotAuthorized.
+      if (
+        name === "NotAuthorizedException" ||
+        (name === "InvalidPasswordException" &&
+          /incorrect|invalid password$/i.test(String((error as Error).message)))
+      ) {
+        await limiter.fail(ctx.request, session.user.username);
+        errors.currentPassword = text["password.wrongCurrent"];
+        return again();
+      }
+      if (name === "InvalidPasswordException" || name === "InvalidParameterException") {
+        errors.newPassword = text["password.weak"];
+        return again();
+      }
+      throw toWarrantError(error, "changing the password");
+    }
+    // Every other session of this user ends, and this browser gets a new session id (S5, S12).
+    await sessions.destroyAll(session.user.username);
+    const created = await warrant.createSession({ user: session.user, tokens }, ctx.request);
+    const cookies = [created.cookie];
+    return ctx.json
+      ? json({ ok: true }, 200, extra(ctx, { cookies }))
+      : redirect(`${base}/profile?password=changed`, extra(ctx, { cookies }));
+  };
+
+  const getPasswordForgot = async (ctx: Ctx) => {
+    if (ctx.json) return json({ fields: ["username"] }, 200, extra(ctx));
+    return passwordPage(ctx, null, "forgot", forgotFields(), 200, { message: text["password.forgot.intro"] });
+  };
+
+  const postPasswordForgot = async (ctx: Ctx) => {
+    const body = await guardedBody(ctx, () => preSession(ctx));
+    if (body instanceof Response) return body;
+    const username = body.fields.username ?? "";
+    const sent = () =>
+      ctx.json
+        ? json({ ok: true, message: text["password.reset.sent"] }, 200, extra(ctx))
+        : redirect(`${base}/password/reset?sent=1&username=${encodeURIComponent(username)}`, extra(ctx));
+    if (username.length === 0 || username.length > limits.username) {
+      const errors = { username: text["login.failed"] };
+      return fieldErrors(ctx, errors, () =>
+        passwordPage(ctx, null, "forgot", forgotFields(username, errors), 400),
+      );
+    }
+    const verdict = await limiter.check(ctx.request, username);
+    if (!verdict.ok) return throttled(ctx, verdict.retryAfter);
+    // Every request counts: it sends a message, so it is limited like a failed login.
+    await limiter.fail(ctx.request, username);
+    try {
+      await cognito.send(
+        new ForgotPasswordCommand({
+          ClientId: config.clientId,
+          Username: username,
+          ...(config.clientSecret
+            ? { SecretHash: secretHash(username, config.clientId, config.clientSecret) }
+            : {}),
+        }),
+        { during: "sending a password code", raw: true },
+      );
+    } catch (error) {
+      const kind = classify(error);
+      if (kind === "unavailable" || kind === "throttled" || kind === "secret")
+        throw toWarrantError(error, "sending a password code");
+      // Unknown user, no verified contact, …: answered like success, so the form tells nobody who exists (R7).
+    }
+    return sent();
+  };
+
+  const getPasswordReset = async (ctx: Ctx) => {
+    const query = new URL(ctx.request.url).searchParams;
+    const username = (query.get("username") ?? "").slice(0, limits.username);
+    if (ctx.json) return json({ fields: ["username", "code", "newPassword"] }, 200, extra(ctx));
+    const message = query.get("sent") === "1" ? text["password.reset.sent"] : undefined;
+    return passwordPage(ctx, null, "reset", resetFields(username), 200, message ? { message } : {});
+  };
+
+  const postPasswordReset = async (ctx: Ctx) => {
+    const body = await guardedBody(ctx, () => preSession(ctx));
+    if (body instanceof Response) return body;
+    const fields = body.fields;
+    const username = fields.username ?? "";
+    const code = (fields.code ?? "").replace(/\s+/g, "");
+    const errors: Errors = {};
+    if (username.length === 0 || username.length > limits.username)
+      errors.username = text["password.badCode"];
+    if (!/^\d{6,8}$/.test(code)) errors.code = text["password.badCode"];
+    checkNewPassword(fields, errors, body.json);
+    const again = (status = 400) =>
+      fieldErrors(
+        ctx,
+        errors,
+        () => passwordPage(ctx, null, "reset", resetFields(username, errors), status),
+        status,
+      );
+    if (Object.keys(errors).length) return again();
+    const verdict = await limiter.check(ctx.request, username);
+    if (!verdict.ok) return throttled(ctx, verdict.retryAfter);
+    try {
+      await cognito.send(
+        new ConfirmForgotPasswordCommand({
+          ClientId: config.clientId,
+          Username: username,
+          ConfirmationCode: code,
+          Password: fields.newPassword!,
+          ...(config.clientSecret
+            ? { SecretHash: secretHash(username, config.clientId, config.clientSecret) }
+            : {}),
+        }),
+        { during: "resetting the password", raw: true },
+      );
+    } catch (error) {
+      const name = cognitoName(error);
+      if (name === "InvalidPasswordException") {
+        errors.newPassword = text["password.weak"];
+        return again();
+      }
+      const kind = classify(error);
+      if (kind === "unavailable" || kind === "throttled" || kind === "secret")
+        throw toWarrantError(error, "resetting the password");
+      // A wrong or expired code and an unknown user look the same (R7).
+      await limiter.fail(ctx.request, username);
+      errors.code = text["password.badCode"];
+      return again();
+    }
+    await limiter.succeed(username);
+    // Signed in with the new password: every older session of the user ends, this one is new (S5, S12).
+    const result = await warrant.authenticate(username, fields.newPassword!);
+    if (result.ok) {
+      await sessions.destroyAll(result.user.username);
+      return signIn(ctx, result, undefined);
+    }
+    if (result.reason === "challenge") {
+      const cookies = [challengeCookie(ctx, result.challenge.id)];
+      return ctx.json
+        ? json({ challenge: challengeView(result.challenge) }, 200, extra(ctx, { cookies }))
+        : redirect(challengePath(), extra(ctx, { cookies }));
+    }
+    return ctx.json ? json({ ok: true }, 200, extra(ctx)) : redirect(`${base}/login`, extra(ctx));
+  };
+
   type Route = (ctx: Ctx) => Promise<Response>;
   const routes: Record<string, Partial<Record<"GET" | "POST", Route>>> = {
     "/login": { GET: getLogin, POST: postLogin },
@@ -828,6 +1096,9 @@ export function createHandler(
     "/session": { GET: getSessionRoute },
     "/profile": { GET: getProfile },
     "/profile/update": { GET: getProfileUpdate, POST: postProfileUpdate },
+    "/password/change": { GET: getPasswordChange, POST: postPasswordChange },
+    "/password/forgot": { GET: getPasswordForgot, POST: postPasswordForgot },
+    "/password/reset": { GET: getPasswordReset, POST: postPasswordReset },
   };
 
   const notFound = () =>

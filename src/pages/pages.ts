@@ -65,9 +65,25 @@ export interface PageProps {
     next?: string;
   };
   logout: { ctx: PageContext };
-  profile: { ctx: PageContext; items: ProfileItem[]; updated: boolean };
+  profile: {
+    ctx: PageContext;
+    items: ProfileItem[];
+    updated: boolean;
+    /** Another confirmation to show (e.g. after a password change). */
+    notice?: string;
+  };
   profileUpdate: { ctx: PageContext; fields: FormField[]; error?: string };
   error: { ctx: PageContext; status: number; message: string; requestId: string };
+  /** Password upkeep: change (signed in), forgot (ask for a code), reset (code + new password). */
+  password: {
+    ctx: PageContext;
+    kind: "change" | "forgot" | "reset";
+    fields: FormField[];
+    /** An error about the whole form. */
+    error?: string;
+    /** A note above the form (e.g. "a code is on its way"). */
+    message?: string;
+  };
 }
 
 /** The page renderers; any subset can be passed as `options.pages`. */
@@ -131,7 +147,8 @@ ${csrfField(ctx)}${next ? `<input type="hidden" name="next" value="${escapeHtml(
         error ? ' aria-invalid="true" aria-describedby="login-error"' : ""
       }>
 <button type="submit">${escapeHtml(t["login.submit"])}</button>
-</form>`,
+</form>
+<p><a href="${escapeHtml(ctx.basePath)}/password/forgot">${escapeHtml(t["password.forgotLink"])}</a></p>`,
     );
   },
 
@@ -176,12 +193,13 @@ ${fields.map((f, i) => field(f, i === focus)).join("\n")}
     );
   },
 
-  profile({ ctx, items, updated }) {
+  profile({ ctx, items, updated, notice }) {
     const t = ctx.text;
+    const status = notice ?? (updated ? t["profile.updated"] : undefined);
     return layout(
       t["profile.title"],
       `<h1>${escapeHtml(t["profile.title"])}</h1>
-${updated ? `<p class="alert ok" role="status">${escapeHtml(t["profile.updated"])}</p>` : ""}
+${status ? `<p class="alert ok" role="status">${escapeHtml(status)}</p>` : ""}
 <dl>
 ${items
   .map(
@@ -196,6 +214,7 @@ ${items
 </dl>
 <div class="actions">
 <a class="button" href="${escapeHtml(ctx.basePath)}/profile/update">${escapeHtml(t["profile.edit"])}</a>
+<a href="${escapeHtml(ctx.basePath)}/password/change">${escapeHtml(t["password.changeLink"])}</a>
 <form method="post" action="${escapeHtml(ctx.basePath)}/logout">${csrfField(ctx)}<button type="submit" class="secondary">${escapeHtml(t["logout.submit"])}</button></form>
 </div>`,
     );
@@ -213,6 +232,30 @@ ${fields.map((f) => field(f)).join("\n")}
 <div class="actions"><button type="submit">${escapeHtml(t["update.submit"])}</button>
 <a href="${escapeHtml(ctx.basePath)}/profile">${escapeHtml(t["update.cancel"])}</a></div>
 </form>`,
+    );
+  },
+
+  password({ ctx, kind, fields, error, message }) {
+    const t = ctx.text;
+    const title = t[`password.${kind}.title`] ?? "";
+    const links =
+      kind === "forgot"
+        ? `<p><a href="${escapeHtml(ctx.basePath)}/password/reset">${escapeHtml(t["password.haveCode"])}</a></p>`
+        : kind === "reset"
+          ? `<p><a href="${escapeHtml(ctx.basePath)}/password/forgot">${escapeHtml(t["password.newCode"])}</a></p>`
+          : "";
+    return layout(
+      title,
+      `<h1>${escapeHtml(title)}</h1>
+${error ? `<p class="alert error" role="alert">${escapeHtml(error)}</p>` : ""}${
+  message ? `<p class="alert ok" role="status">${escapeHtml(message)}</p>` : ""
+}
+<form method="post" action="${escapeHtml(ctx.basePath)}/password/${kind}" novalidate>
+${csrfField(ctx)}
+${fields.map((f, i) => field(f, i === focusIndex(fields))).join("\n")}
+<button type="submit">${escapeHtml(t[`password.${kind}.submit`] ?? "")}</button>
+</form>
+${links}`,
     );
   },
 

@@ -55,6 +55,12 @@ export interface CognitoLocal {
   stop(): Promise<void>;
 }
 
+/**
+ * The code the run's cognito-local sends for every verification (sign-up, forgot password, SMS).
+ * cognito-local delivers codes only to its log; its CODE setting fixes them, so tests can type them.
+ */
+export const TEST_CODE = "135790";
+
 /** Options of {@link startCognitoLocal}, for tests that need an instance of their own. */
 export interface CognitoLocalOptions {
   /** Working folder (its data lives in `<dir>/.cognito/db`); kept on stop. @default a temp folder, removed on stop */
@@ -117,7 +123,7 @@ let shared: Promise<string> | undefined;
 export function cognitoEndpoint(): Promise<string> {
   const fromRun = process.env.WARRANT_TEST_COGNITO;
   if (fromRun) return Promise.resolve(fromRun);
-  shared ??= startCognitoLocal().then((c) => {
+  shared ??= startCognitoLocal({ env: { CODE: TEST_CODE } }).then((c) => {
     process.once("exit", () => {
       // A synchronous best effort: the child dies with us otherwise anyway.
       void c.stop();
