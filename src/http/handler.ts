@@ -6,8 +6,10 @@
 import {
   ChangePasswordCommand,
   ConfirmForgotPasswordCommand,
+  ConfirmSignUpCommand,
   ForgotPasswordCommand,
   GetUserCommand,
+  SignUpCommand,
   UpdateUserAttributesCommand,
 } from "@aws-sdk/client-cognito-identity-provider";
 import type { Tokens } from "../cognito/auth.ts";
@@ -1088,6 +1090,158 @@ export function createHandler(
     return ctx.json ? json({ ok: true }, 200, extra(ctx)) : redirect(`${base}/login`, extra(ctx));
   };
 
+  // ---- sign-up --------------------------------------------------------------------------------
+
+  const signupFields = (values: Record<string, string> = {}, errors: Errors = {}): FormField[] => [
+    { ...textField("email", text["signup.email"], values.email ?? "", "email", errors.email), type: "email" },
+    passwordField("password", text["login.password"], "new-password", errors.password),
+    passwordField("confirmPassword", text["password.confirm"], "new-password", errors.confirmPassword),
+    // The mapped attributes a person may set (names, …), except the email that is already asked for.
+    ...formFields(values, new Set(Object.keys(errors))).filter(
+      (f) => f.name !== config.attributeMapping.email,
+    ),
+  ];
+  const confirmFields = (username = "", errors: Errors = {}) => [
+    textField("username", text["login.username"], username, "username", errors.username),
+    textField("code", text["password.code"], "", "one-time-code", errors.code),
+  ];
+  const signupPage = (
+    ctx: Ctx,
+    kind: "signup" | "confirm",
+    fields: FormField[],
+    status = 200,
+    notes: { error?: string; message?: string } = {},
+  ) => html(pages.signup({ ctx: pageContext(ctx, null), kind, fields, ...notes }), status, extra(ctx));
+  const withHash = (username: string) =>
+    config.clientSecret ? { SecretHash: secretHash(username, config.clientId, config.clientSecret) } : {};
+
+  const getSignup = async (ctx: Ctx) => {
+    if (ctx.json)
+      return json({ fields: ["email", "password", ...editable().map(([, f]) => f)] }, 200, extra(ctx));
+    return signupPage(ctx, "signup", signupFields());
+  };
+
+  const postSignup = async (ctx: Ctx) => {
+    const body = await guardedBody(ctx, () => preSession(ctx));
+    if (body instanceof Response) return body;
+    const fields = body.fields;
+    const mail = (fields.email ?? "").trim();
+    const errors: Errors = {};
+    if (!/^[^\s@]+@[^\s@]+\.[^\s@]+$/.test(mail) || mail.length > limits.username)
+      errors.email = text["update.fieldInvalid"];
+    const password = fields.password ?? "";
+    if (password.length === 0 || password.length > limits.password) errors.password = text["password.weak"];
+    else if (!body.json && fields.confirmPassword !== password)
+      errors.confirmPassword = text["password.mismatch"];
+    const attributes: Record<string, string> = {};
+    for (const [, field] of editable()) {
+      const value = fields[field];
+      if (value === undefined || value === "" || field === config.attributeMapping.email) continue;
+      if (value.length > maxValue) errors[field] = text["update.fieldInvalid"];
+      else attributes[field] = value;
+    }
+    const checked = validateFields(config.userSchema, {
+      ...attributes,
+      ...(config.attributeMapping.email ? { [config.attributeMapping.email]: mail } : {}),
+    });
+    if (!checked.ok)
+      for (const path of checked.paths) if (path in attributes) errors[path] = text["update.fieldInvalid"];
+    const again = (status = 400, error = text["signup.invalid"]) =>
+      fieldErrors(
+        ctx,
+        errors,
+        () =>
+          signupPage(ctx, "signup", signupFields({ ...attributes, email: mail }, errors), status, { error }),
+        status,
+      );
+    if (Object.keys(errors).length) return again();
+    const verdict = await limiter.check(ctx.request, mail);
+    if (!verdict.ok) return throttled(ctx, verdict.retryAfter);
+    // Each sign-up sends a message: it counts against the address and the name like a failed login.
+    await limiter.fail(ctx.request, mail);
+    try {
+      await cognito.send(
+        new SignUpCommand({
+          ClientId: config.clientId,
+          Username: mail,
+          Password: password,
+          UserAttributes: [
+            { Name: "email", Value: mail },
+            ...reverseMap(attributes, config.attributeMapping).filter((a) => a.Name !== "email"),
+          ],
+          ...withHash(mail),
+        }),
+        { during: "signing up", raw: true },
+      );
+    } catch (error) {
+      const name = cognitoName(error);
+      if (name === "InvalidPasswordException") {
+        errors.password = text["password.weak"];
+        return again();
+      }
+      const kind = classify(error);
+      if (kind === "unavailable" || kind === "throttled" || kind === "secret")
+        throw toWarrantError(error, "signing up");
+      // An existing name (UsernameExistsException) is answered like a new one (R7); so is anything the
+      // pool refuses about the account, to say nothing about who is registered.
+      if (name !== "UsernameExistsException") {
+        errors.email = text["update.fieldInvalid"];
+        return again();
+      }
+    }
+    return ctx.json
+      ? json({ ok: true, message: text["signup.sent"] }, 200, extra(ctx))
+      : redirect(`${base}/signup/confirm?sent=1&username=${encodeURIComponent(mail)}`, extra(ctx));
+  };
+
+  const getSignupConfirm = async (ctx: Ctx) => {
+    const query = new URL(ctx.request.url).searchParams;
+    const username = (query.get("username") ?? "").slice(0, limits.username);
+    if (ctx.json) return json({ fields: ["username", "code"] }, 200, extra(ctx));
+    const message = query.get("sent") === "1" ? text["signup.sent"] : undefined;
+    return signupPage(ctx, "confirm", confirmFields(username), 200, message ? { message } : {});
+  };
+
+  const postSignupConfirm = async (ctx: Ctx) => {
+    const body = await guardedBody(ctx, () => preSession(ctx));
+    if (body instanceof Response) return body;
+    const username = body.fields.username ?? "";
+    const code = (body.fields.code ?? "").replace(/\s+/g, "");
+    const errors: Errors = {};
+    if (username.length === 0 || username.length > limits.username)
+      errors.username = text["password.badCode"];
+    if (!/^\d{6,8}$/.test(code)) errors.code = text["password.badCode"];
+    const again = () =>
+      fieldErrors(ctx, errors, () => signupPage(ctx, "confirm", confirmFields(username, errors), 400));
+    if (Object.keys(errors).length) return again();
+    const verdict = await limiter.check(ctx.request, username);
+    if (!verdict.ok) return throttled(ctx, verdict.retryAfter);
+    try {
+      await cognito.send(
+        new ConfirmSignUpCommand({
+          ClientId: config.clientId,
+          Username: username,
+          ConfirmationCode: code,
+          ...withHash(username),
+        }),
+        {
+          during: "confirming the sign-up",
+          raw: true,
+        },
+      );
+    } catch (error) {
+      const kind = classify(error);
+      if (kind === "unavailable" || kind === "throttled" || kind === "secret")
+        throw toWarrantError(error, "confirming the sign-up");
+      await limiter.fail(ctx.request, username);
+      errors.code = text["password.badCode"];
+      return again();
+    }
+    return ctx.json
+      ? json({ ok: true, message: text["signup.confirmed"] }, 200, extra(ctx))
+      : redirect(`${base}/login`, extra(ctx));
+  };
+
   type Route = (ctx: Ctx) => Promise<Response>;
   const routes: Record<string, Partial<Record<"GET" | "POST", Route>>> = {
     "/login": { GET: getLogin, POST: postLogin },
@@ -1099,6 +1253,8 @@ export function createHandler(
     "/password/change": { GET: getPasswordChange, POST: postPasswordChange },
     "/password/forgot": { GET: getPasswordForgot, POST: postPasswordForgot },
     "/password/reset": { GET: getPasswordReset, POST: postPasswordReset },
+    "/signup": { GET: getSignup, POST: postSignup },
+    "/signup/confirm": { GET: getSignupConfirm, POST: postSignupConfirm },
   };
 
   const notFound = () =>

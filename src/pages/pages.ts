@@ -74,6 +74,14 @@ export interface PageProps {
   };
   profileUpdate: { ctx: PageContext; fields: FormField[]; error?: string };
   error: { ctx: PageContext; status: number; message: string; requestId: string };
+  /** Registration: `signup` (the account form) and `confirm` (the code Cognito sent). */
+  signup: {
+    ctx: PageContext;
+    kind: "signup" | "confirm";
+    fields: FormField[];
+    error?: string;
+    message?: string;
+  };
   /** Password upkeep: change (signed in), forgot (ask for a code), reset (code + new password). */
   password: {
     ctx: PageContext;
@@ -148,7 +156,7 @@ ${csrfField(ctx)}${next ? `<input type="hidden" name="next" value="${escapeHtml(
       }>
 <button type="submit">${escapeHtml(t["login.submit"])}</button>
 </form>
-<p><a href="${escapeHtml(ctx.basePath)}/password/forgot">${escapeHtml(t["password.forgotLink"])}</a></p>`,
+<p><a href="${escapeHtml(ctx.basePath)}/password/forgot">${escapeHtml(t["password.forgotLink"])}</a> · <a href="${escapeHtml(ctx.basePath)}/signup">${escapeHtml(t["signup.link"])}</a></p>`,
     );
   },
 
@@ -256,6 +264,25 @@ ${fields.map((f, i) => field(f, i === focusIndex(fields))).join("\n")}
 <button type="submit">${escapeHtml(t[`password.${kind}.submit`] ?? "")}</button>
 </form>
 ${links}`,
+    );
+  },
+
+  signup({ ctx, kind, fields, error, message }) {
+    const t = ctx.text;
+    const title = t[`signup.${kind}.title`] ?? "";
+    const action = kind === "signup" ? "signup" : "signup/confirm";
+    return layout(
+      title,
+      `<h1>${escapeHtml(title)}</h1>
+${error ? `<p class="alert error" role="alert">${escapeHtml(error)}</p>` : ""}${
+  message ? `<p class="alert ok" role="status">${escapeHtml(message)}</p>` : ""
+}
+<form method="post" action="${escapeHtml(ctx.basePath)}/${action}" novalidate>
+${csrfField(ctx)}
+${fields.map((f, i) => field(f, i === focusIndex(fields))).join("\n")}
+<button type="submit">${escapeHtml(t[`signup.${kind}.submit`] ?? "")}</button>
+</form>
+<p><a href="${escapeHtml(ctx.basePath)}/login">${escapeHtml(t["signup.haveAccount"])}</a></p>`,
     );
   },
 
