@@ -195,8 +195,19 @@ const schema = v.strictObject(
     pages: v.optional(
       v.record(
         v.picklist(
-          ["login", "challenge", "logout", "profile", "profileUpdate", "error", "password", "signup"],
-          "must name a page: login, challenge, logout, profile, profileUpdate, password, signup or error",
+          [
+            "login",
+            "challenge",
+            "logout",
+            "profile",
+            "profileUpdate",
+            "error",
+            "password",
+            "signup",
+            "adminUsers",
+            "adminUser",
+          ],
+          "must name a page: login, challenge, logout, profile, profileUpdate, password, signup, adminUsers, adminUser or error",
         ),
         v.function("must be a function that returns HTML"),
       ),

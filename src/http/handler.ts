@@ -32,6 +32,7 @@ import { type Session, SessionInvalid, type SessionUser, sessionId } from "../se
 import { mapAttributes, reverseMap } from "../users/mapping.ts";
 import { upsertUser, validateFields } from "../users/store.ts";
 import type { PublicChallenge, RespondResult, Warrant } from "../warrant.ts";
+import { createAdminRoutes } from "./admin.ts";
 import { type Body, BodyError, type BodyOptions, readBody } from "./body.ts";
 import { createCsrf } from "./csrf.ts";
 import { safeNext } from "./next.ts";
@@ -1242,6 +1243,27 @@ export function createHandler(
       : redirect(`${base}/login`, extra(ctx));
   };
 
+  const admin = createAdminRoutes<Ctx>({
+    config,
+    cognito,
+    sessions,
+    pages,
+    text,
+    session: currentSession,
+    unauthenticated,
+    failure: (ctx, status, message) => failure(ctx, status, message),
+    pageContext,
+    form: async (ctx, session) => {
+      const body = await guardedBody(ctx, () => session.id);
+      return body instanceof Response ? body : body.fields;
+    },
+    html: (ctx, body, status = 200) => html(body, status, extra(ctx)),
+    json: (ctx, data, status = 200) => json(data, status, extra(ctx)),
+    redirect: (ctx, location) => redirect(location, extra(ctx)),
+    wantsJson: (ctx) => ctx.json,
+    url: (ctx) => new URL(ctx.request.url),
+  });
+
   type Route = (ctx: Ctx) => Promise<Response>;
   const routes: Record<string, Partial<Record<"GET" | "POST", Route>>> = {
     "/login": { GET: getLogin, POST: postLogin },
@@ -1255,6 +1277,20 @@ export function createHandler(
     "/password/reset": { GET: getPasswordReset, POST: postPasswordReset },
     "/signup": { GET: getSignup, POST: postSignup },
     "/signup/confirm": { GET: getSignupConfirm, POST: postSignupConfirm },
+    "/admin/users": { GET: admin.list },
+  };
+
+  /** Routes with a parameter: `/admin/users/<username>`. */
+  const paramRoute = (path: string): Partial<Record<"GET" | "POST", Route>> | undefined => {
+    const match = /^\/admin\/users\/([^/]+)$/.exec(path);
+    if (!match) return undefined;
+    let username: string;
+    try {
+      username = decodeURIComponent(match[1]!);
+    } catch {
+      return undefined;
+    }
+    return { GET: (ctx) => admin.show(ctx, username), POST: (ctx) => admin.act(ctx, username) };
   };
 
   const notFound = () =>
@@ -1272,7 +1308,7 @@ export function createHandler(
     const pathname = url.pathname.replace(/\/{2,}/g, "/");
     if (!(pathname === base || pathname.startsWith(`${base}/`))) return notFound();
     const path = pathname.slice(base.length).replace(/\/$/, "") || "/";
-    const route = routes[path];
+    const route = routes[path] ?? paramRoute(path);
     if (!route) return notFound();
     const ctx: Ctx = {
       request,

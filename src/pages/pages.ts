@@ -35,6 +35,18 @@ export interface FormField {
   error?: string;
 }
 
+/** A user as the admin pages list them. */
+export interface AdminUserRow {
+  /** The Cognito username (never changes). */
+  username: string;
+  email: string;
+  /** Cognito's status: CONFIRMED, UNCONFIRMED, FORCE_CHANGE_PASSWORD, … */
+  status: string;
+  enabled: boolean;
+  /** The user's attributes through the mapping. */
+  fields: Record<string, string>;
+}
+
 /** One choice of a SELECT_MFA_TYPE challenge. */
 export interface ChallengeChoice {
   /** The MFA type sent back as `mfaType` (e.g. `SOFTWARE_TOKEN_MFA`). */
@@ -74,6 +86,14 @@ export interface PageProps {
   };
   profileUpdate: { ctx: PageContext; fields: FormField[]; error?: string };
   error: { ctx: PageContext; status: number; message: string; requestId: string };
+  /** Staff: the pool's users, a page at a time (`next` is the token of the next page). */
+  adminUsers: { ctx: PageContext; users: AdminUserRow[]; next?: string };
+  /** Staff: one user, with disable / enable / sign-out-everywhere actions. */
+  adminUser: {
+    ctx: PageContext;
+    user: AdminUserRow & { groups: string[]; sessions: number };
+    done?: "disable" | "enable" | "signout";
+  };
   /** Registration: `signup` (the account form) and `confirm` (the code Cognito sent). */
   signup: {
     ctx: PageContext;
@@ -283,6 +303,57 @@ ${fields.map((f, i) => field(f, i === focusIndex(fields))).join("\n")}
 <button type="submit">${escapeHtml(t[`signup.${kind}.submit`] ?? "")}</button>
 </form>
 <p><a href="${escapeHtml(ctx.basePath)}/login">${escapeHtml(t["signup.haveAccount"])}</a></p>`,
+    );
+  },
+
+  adminUsers({ ctx, users, next }) {
+    const t = ctx.text;
+    const b = escapeHtml(ctx.basePath);
+    return layout(
+      t["admin.users.title"],
+      `<h1>${escapeHtml(t["admin.users.title"])}</h1>
+<table>
+<thead><tr><th scope="col">${escapeHtml(t["attr.email"])}</th><th scope="col">${escapeHtml(t["admin.status"])}</th><th scope="col">${escapeHtml(t["admin.username"])}</th></tr></thead>
+<tbody>
+${users
+  .map(
+    (u) =>
+      `<tr><td><a href="${b}/admin/users/${encodeURIComponent(u.username)}">${escapeHtml(u.email || u.username)}</a></td><td>${escapeHtml(
+        u.enabled ? u.status : `${u.status} (${t["admin.disabled"]})`,
+      )}</td><td><code>${escapeHtml(u.username)}</code></td></tr>`,
+  )
+  .join("\n")}
+</tbody>
+</table>
+${next ? `<p><a href="${b}/admin/users?page=${encodeURIComponent(next)}">${escapeHtml(t["admin.next"])}</a></p>` : ""}`,
+    );
+  },
+
+  adminUser({ ctx, user, done }) {
+    const t = ctx.text;
+    const b = escapeHtml(ctx.basePath);
+    const action = (name: string, label: string, secondary = true) =>
+      `<form method="post" action="${b}/admin/users/${encodeURIComponent(user.username)}">${csrfField(ctx)}<input type="hidden" name="action" value="${name}"><button type="submit"${
+        secondary ? ' class="secondary"' : ""
+      }>${escapeHtml(label)}</button></form>`;
+    return layout(
+      user.email || user.username,
+      `<h1>${escapeHtml(user.email || user.username)}</h1>
+${done ? `<p class="alert ok" role="status">${escapeHtml(t[`admin.done.${done}`] ?? "")}</p>` : ""}
+<dl>
+<dt>${escapeHtml(t["admin.username"])}</dt><dd><code>${escapeHtml(user.username)}</code></dd>
+<dt>${escapeHtml(t["admin.status"])}</dt><dd>${escapeHtml(user.status)}${user.enabled ? "" : ` (${escapeHtml(t["admin.disabled"])})`}</dd>
+<dt>${escapeHtml(t["admin.groups"])}</dt><dd>${escapeHtml(user.groups.join(", ") || "—")}</dd>
+<dt>${escapeHtml(t["admin.sessions"])}</dt><dd>${user.sessions}</dd>
+${Object.entries(user.fields)
+  .map(([k, v]) => `<dt>${escapeHtml(k)}</dt><dd>${escapeHtml(v)}</dd>`)
+  .join("\n")}
+</dl>
+<div class="actions">
+${user.enabled ? action("disable", t["admin.disable"]) : action("enable", t["admin.enable"])}
+${action("signout", t["admin.signout"])}
+<a href="${b}/admin/users">${escapeHtml(t["admin.back"])}</a>
+</div>`,
     );
   },
 
