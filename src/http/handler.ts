@@ -839,6 +839,21 @@ export function createHandler(
 
   // ---- password upkeep ------------------------------------------------------------------------
 
+  /** SECRET_HASH for the calls that name a user without a token (forgot, reset, sign-up, confirm). */
+  const withHash = (username: string) =>
+    config.clientSecret ? { SecretHash: secretHash(username, config.clientId, config.clientSecret) } : {};
+
+  /**
+   * Cognito's error name for a refusal the form can explain (a wrong code, a weak password); an outage,
+   * a throttle or a wrong client secret is thrown instead, to become a 503/429/500 page.
+   */
+  const refusalOf = (error: unknown, during: string): string | undefined => {
+    const kind = classify(error);
+    if (kind === "unavailable" || kind === "throttled" || kind === "secret")
+      throw toWarrantError(error, during);
+    return cognitoName(error);
+  };
+
   const passwordField = (name: string, label: string, autocomplete: string, error?: string): FormField => ({
     name,
     label,
@@ -950,7 +965,7 @@ export function createHandler(
       );
     } catch (error) {
       if (error instanceof SessionInvalid) return unauthenticated(ctx);
-      const name = cognitoName(error);
+      const name = refusalOf(error, "changing the password");
       // A wrong current password: cognito-local says InvalidPasswordException where Cognito says NotAuthorized.
       if (
         name === "NotAuthorizedException" ||
@@ -1004,16 +1019,12 @@ export function createHandler(
         new ForgotPasswordCommand({
           ClientId: config.clientId,
           Username: username,
-          ...(config.clientSecret
-            ? { SecretHash: secretHash(username, config.clientId, config.clientSecret) }
-            : {}),
+          ...withHash(username),
         }),
         { during: "sending a password code", raw: true },
       );
     } catch (error) {
-      const kind = classify(error);
-      if (kind === "unavailable" || kind === "throttled" || kind === "secret")
-        throw toWarrantError(error, "sending a password code");
+      refusalOf(error, "sending a password code");
       // Unknown user, no verified contact, …: answered like success, so the form tells nobody who exists (R7).
     }
     return sent();
@@ -1055,21 +1066,16 @@ export function createHandler(
           Username: username,
           ConfirmationCode: code,
           Password: fields.newPassword!,
-          ...(config.clientSecret
-            ? { SecretHash: secretHash(username, config.clientId, config.clientSecret) }
-            : {}),
+          ...withHash(username),
         }),
         { during: "resetting the password", raw: true },
       );
     } catch (error) {
-      const name = cognitoName(error);
+      const name = refusalOf(error, "resetting the password");
       if (name === "InvalidPasswordException") {
         errors.newPassword = text["password.weak"];
         return again();
       }
-      const kind = classify(error);
-      if (kind === "unavailable" || kind === "throttled" || kind === "secret")
-        throw toWarrantError(error, "resetting the password");
       // A wrong or expired code and an unknown user look the same (R7).
       await limiter.fail(ctx.request, username);
       errors.code = text["password.badCode"];
@@ -1113,8 +1119,6 @@ export function createHandler(
     status = 200,
     notes: { error?: string; message?: string } = {},
   ) => html(pages.signup({ ctx: pageContext(ctx, null), kind, fields, ...notes }), status, extra(ctx));
-  const withHash = (username: string) =>
-    config.clientSecret ? { SecretHash: secretHash(username, config.clientId, config.clientSecret) } : {};
 
   const getSignup = async (ctx: Ctx) => {
     if (ctx.json)
@@ -1175,14 +1179,11 @@ export function createHandler(
         { during: "signing up", raw: true },
       );
     } catch (error) {
-      const name = cognitoName(error);
+      const name = refusalOf(error, "signing up");
       if (name === "InvalidPasswordException") {
         errors.password = text["password.weak"];
         return again();
       }
-      const kind = classify(error);
-      if (kind === "unavailable" || kind === "throttled" || kind === "secret")
-        throw toWarrantError(error, "signing up");
       // An existing name (UsernameExistsException) is answered like a new one (R7); so is anything the
       // pool refuses about the account, to say nothing about who is registered.
       if (name !== "UsernameExistsException") {
@@ -1231,9 +1232,7 @@ export function createHandler(
         },
       );
     } catch (error) {
-      const kind = classify(error);
-      if (kind === "unavailable" || kind === "throttled" || kind === "secret")
-        throw toWarrantError(error, "confirming the sign-up");
+      refusalOf(error, "confirming the sign-up");
       await limiter.fail(ctx.request, username);
       errors.code = text["password.badCode"];
       return again();

@@ -168,4 +168,21 @@ describe("password upkeep", () => {
     }
     assert.equal(env.front.calls(), 0);
   });
+
+  it("answers a Cognito outage during a reset with 503, not with 'wrong code' (FAKE 5xx)", async () => {
+    const warrant = warrantFor(env);
+    env.front.fakeFault(
+      "ConfirmForgotPassword",
+      { kind: "error", status: 500, type: "InternalErrorException" },
+      1,
+    );
+    const res = await new Client(warrant.handler).json("/accounts/password/reset", {
+      username: email("outage"),
+      code: TEST_CODE,
+      newPassword: NEW_PASSWORD,
+    });
+    assert.equal(res.status, 503);
+    assert.ok(res.headers.get("retry-after"));
+    assert.equal(env.front.calls("ConfirmForgotPassword") > 0, true);
+  });
 });
