@@ -52,14 +52,17 @@ export async function demoCognito(env: DemoEnv): Promise<DemoCognito> {
 }
 
 /**
- * Redis (unstorage's redis driver, keys under `warrant-demo:` as `npm start` uses) when REDIS_URL is
- * set, memory otherwise.
+ * Redis (unstorage's redis driver) when REDIS_URL is set, memory otherwise. Keys live under
+ * `warrant-demo:` as with `npm start`, or under REDIS_PREFIX, so that demos (and tests) can share one
+ * Redis without meeting each other's users and sessions.
  */
-export async function demoStorage(env: DemoEnv): Promise<Storage> {
+export async function demoStorage(env: DemoEnv & { REDIS_PREFIX?: string }): Promise<Storage> {
   const { createStorage } = await import("unstorage");
   if (!env.REDIS_URL) return createStorage();
   const { default: redisDriver } = await import("unstorage/drivers/redis");
-  return createStorage({ driver: redisDriver({ url: env.REDIS_URL, base: "warrant-demo" }) });
+  return createStorage({
+    driver: redisDriver({ url: env.REDIS_URL, base: env.REDIS_PREFIX || "warrant-demo" }),
+  });
 }
 
 /** The lines `npm start` prints, for every runtime. */
