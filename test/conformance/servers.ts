@@ -44,18 +44,31 @@ function killGroup(child: ChildProcess, signal: NodeJS.Signals) {
  * Starts the demo on `runtime` with `env` added to this process's environment (PORT is chosen here) and
  * waits until it answers HTTP.
  */
-export async function startDemo(runtime: Runtime, env: Record<string, string>): Promise<DemoServer> {
-  const port = await freePort();
+export function startDemo(runtime: Runtime, env: Record<string, string>): Promise<DemoServer> {
   const [command, ...args] = commands[runtime];
-  const child = spawn(command!, args, {
-    cwd: root,
+  return startServer(`the ${runtime} demo`, command!, args, { env });
+}
+
+/**
+ * Starts any server that takes its port from PORT, in `cwd` (default: the repository), and waits until
+ * it answers HTTP on 127.0.0.1.
+ */
+export async function startServer(
+  label: string,
+  command: string,
+  args: string[],
+  options: { env?: Record<string, string>; cwd?: string } = {},
+): Promise<DemoServer> {
+  const port = await freePort();
+  const child = spawn(command, args, {
+    cwd: options.cwd ?? root,
     detached: true,
     stdio: ["ignore", "pipe", "pipe"],
     env: {
       ...process.env,
       AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED: "true",
       NO_COLOR: "1",
-      ...env,
+      ...options.env,
       PORT: String(port),
     },
   });
@@ -80,7 +93,7 @@ export async function startDemo(runtime: Runtime, env: Record<string, string>): 
   for (;;) {
     if (child.exitCode !== null) {
       await stop();
-      throw new Error(`the ${runtime} demo exited (${child.exitCode}):\n${output}`);
+      throw new Error(`${label} exited (${child.exitCode}):\n${output}`);
     }
     try {
       await (await fetch(`${url}/accounts/session`)).arrayBuffer();
@@ -88,7 +101,7 @@ export async function startDemo(runtime: Runtime, env: Record<string, string>): 
     } catch {
       if (Date.now() > deadline) {
         await stop();
-        throw new Error(`the ${runtime} demo did not answer within 60 s:\n${output}`);
+        throw new Error(`${label} did not answer within 60 s:\n${output}`);
       }
       await new Promise((r) => setTimeout(r, 100));
     }
