@@ -73,13 +73,14 @@ let stopping = false;
 const shutdown = async (code = 0) => {
   if (stopping) return;
   stopping = true;
-  if (wrangler.exitCode === null) {
+  // A signal sent to the whole process group may have ended wrangler already (exitCode stays null then).
+  if (wrangler.exitCode === null && wrangler.signalCode === null) {
     const exited = new Promise((r) => wrangler.once("exit", r));
     wrangler.kill("SIGTERM");
     await exited;
   }
-  await cognito.stop();
   rmSync(state, { recursive: true, force: true });
+  await cognito.stop();
   process.exit(code);
 };
 process.once("SIGINT", () => void shutdown());

@@ -44,7 +44,7 @@ function killGroup(child: ChildProcess, signal: NodeJS.Signals) {
  * Starts the demo on `runtime` with `env` added to this process's environment (PORT is chosen here) and
  * waits until it answers HTTP.
  */
-export function startDemo(runtime: Runtime, env: Record<string, string>): Promise<DemoServer> {
+export function startDemo(runtime: Runtime, env: Record<string, string | undefined>): Promise<DemoServer> {
   const [command, ...args] = commands[runtime];
   return startServer(`the ${runtime} demo`, command!, args, { env });
 }
@@ -57,7 +57,7 @@ export async function startServer(
   label: string,
   command: string,
   args: string[],
-  options: { env?: Record<string, string>; cwd?: string } = {},
+  options: { env?: Record<string, string | undefined>; cwd?: string } = {},
 ): Promise<DemoServer> {
   const port = await freePort();
   const child = spawn(command, args, {
