@@ -3,7 +3,8 @@
  * The test runner behind `npm test`: starts one cognito-local for the whole run and runs the tests on
  * every runtime against it, ending with one summary line: `N passed, N failed`.
  *
- *   npm test                          node (every file), workers, then bun and deno (unit, integration, contract)
+ *   npm test                          node (every file), workers, then bun and deno (unit, integration, contract),
+ *                                     then the HTTP conformance suite against the demo on all four
  *   npm run test:node|bun|deno|workers  one runtime
  *   npm test -- test/unit             only files under a path (on every runtime that runs them)
  *   npm test -- --runtime deno test/contract
@@ -15,6 +16,9 @@
  * - Bun (`bun test`) and Deno (`deno test`) run the `*.test.ts` files under test/unit, test/integration and
  *   test/contract natively: they are written with node:test, which both provide.
  * - `*.deno.ts` files need Deno's own APIs (Deno KV) and run only under Deno.
+ * - `test/conformance/<runtime>.test.ts` is the HTTP conformance suite against the demo served by that
+ *   runtime. The client side is Node (node:test) for all four; the files run side by side, since each
+ *   mostly waits on its server, and each gets its own summary line.
  *
  * With CI=true nothing may skip for a missing service: a skipped test fails the run.
  */
@@ -61,13 +65,18 @@ const rel = (f: string) => relative(root, f).split(sep).join("/");
 const isWorkers = (f: string) => rel(f).startsWith("test/workerd/") || f.endsWith(".workerd.test.ts");
 const isDenoOnly = (f: string) => f.endsWith(".deno.ts");
 const isNative = (f: string) => /^test\/(unit|integration|contract)\//.test(rel(f));
+const conformanceOf = (f: string) =>
+  /^test\/conformance\/(node|bun|deno|workers)\.test\.ts$/.exec(rel(f))?.[1] as Runtime | undefined;
 
 const plan: Record<Runtime, string[]> = {
-  node: all.filter((f) => !isWorkers(f) && !isDenoOnly(f)),
+  node: all.filter((f) => !isWorkers(f) && !isDenoOnly(f) && !conformanceOf(f)),
   workers: all.filter(isWorkers),
   bun: all.filter((f) => isNative(f) && !isWorkers(f) && !isDenoOnly(f)),
   deno: all.filter((f) => isNative(f) && !isWorkers(f)),
 };
+const conformance = Object.fromEntries(
+  runtimes.map((r) => [r, all.filter((f) => conformanceOf(f) === r)]),
+) as Record<Runtime, string[]>;
 const selected = chosen.length ? chosen : runtimes;
 
 interface Counts {
@@ -76,16 +85,20 @@ interface Counts {
   skipped: number;
 }
 
-/** Runs a command with the output shown as it comes and kept for counting. */
+/**
+ * Runs a command with the output kept for counting and shown as it comes, or, when `echo` is false (steps
+ * that run side by side), left to the caller to show in one piece.
+ */
 async function run(
   command: string,
   argv: string[],
   env: NodeJS.ProcessEnv,
+  echo = true,
 ): Promise<{ code: number; out: string }> {
   const child = spawn(command, argv, { cwd: root, env, stdio: ["ignore", "pipe", "pipe"] });
   let out = "";
   const keep = (stream: NodeJS.WriteStream) => (chunk: Buffer) => {
-    stream.write(chunk);
+    if (echo) stream.write(chunk);
     // Summaries come last; keep enough to find the failures listed after them.
     out = (out + chunk.toString()).slice(-2_000_000);
   };
@@ -101,12 +114,18 @@ async function run(
 const last = (text: string, pattern: RegExp) => Number([...text.matchAll(pattern)].at(-1)?.[1] ?? 0);
 
 /** node --test with the spec reporter: `ℹ pass N` etc. (Node and the workers files). */
-async function runNode(files: string[], env: NodeJS.ProcessEnv): Promise<Counts> {
+async function runNode(
+  files: string[],
+  env: NodeJS.ProcessEnv,
+  show?: (out: string) => void,
+): Promise<Counts> {
   const { code, out } = await run(
     process.execPath,
     ["--import", "tsx", "--test", "--test-concurrency=2", "--test-reporter=spec", ...files.map(rel)],
     env,
+    !show,
   );
+  show?.(out);
   const counts = {
     passed: last(out, /ℹ pass (\d+)/g),
     failed: last(out, /ℹ fail (\d+)/g) + last(out, /ℹ cancelled (\d+)/g),
@@ -192,6 +211,20 @@ try {
     const counts = await step();
     results.push({ runtime, counts, seconds: (performance.now() - started) / 1000 });
   }
+  const suites = selected.filter((r) => conformance[r].length);
+  if (suites.length) {
+    console.log(`\n── conformance over HTTP: the demo on ${suites.join(", ")} ──`);
+    const started = performance.now();
+    const done = await Promise.all(
+      suites.map(async (runtime) => {
+        const counts = await runNode(conformance[runtime], env, (out) =>
+          process.stdout.write(`\n── conformance: ${runtime} ──\n${out}`),
+        );
+        return { runtime: `conformance ${runtime}`, counts, seconds: (performance.now() - started) / 1000 };
+      }),
+    );
+    results.push(...done);
+  }
 } finally {
   await cognito.stop();
 }
@@ -199,7 +232,7 @@ try {
 console.log("");
 for (const { runtime, counts, seconds } of results) {
   console.log(
-    `${runtime.padEnd(15)} ${counts.passed} passed, ${counts.failed} failed${counts.skipped ? `, ${counts.skipped} skipped` : ""} (${seconds.toFixed(1)} s)`,
+    `${runtime.padEnd(20)} ${counts.passed} passed, ${counts.failed} failed${counts.skipped ? `, ${counts.skipped} skipped` : ""} (${seconds.toFixed(1)} s)`,
   );
 }
 const total = results.reduce(

@@ -104,7 +104,8 @@ export async function startCognitoLocal(options: CognitoLocalOptions = {}): Prom
   return {
     endpoint,
     async stop() {
-      if (child.exitCode === null) {
+      // Killed by a signal (e.g. with its process group), a child keeps exitCode null and never exits again.
+      if (child.exitCode === null && child.signalCode === null) {
         const exited = new Promise((r) => child.once("exit", r));
         child.kill("SIGTERM");
         await exited;

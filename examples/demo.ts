@@ -1,0 +1,79 @@
+/**
+ * @module
+ * What the Bun, Deno and Workers launchers share with `npm start`: options from the environment, or an
+ * embedded cognito-local with a demo user when none is configured, the store (Redis when REDIS_URL is
+ * set) and the banner. Node-only parts (the child process) are loaded only when they are needed, so a
+ * configured demo starts without them.
+ */
+import type { Storage } from "unstorage";
+import type { WarrantOptions } from "../src/mod.ts";
+import { type DemoEnv, optionsFromEnv, randomSecret } from "./config.ts";
+
+/** The demo user printed by the banner. */
+export interface DemoCredentials {
+  username: string;
+  password: string;
+}
+
+/** The demo's Cognito: configured, or embedded (then `stop` ends the child processes). */
+export interface DemoCognito {
+  options: Omit<WarrantOptions, "storage">;
+  credentials?: DemoCredentials;
+  stop(): Promise<void>;
+}
+
+/**
+ * Options from the environment, or an embedded cognito-local. The embedded one is started through
+ * `startEmbeddedCognito`, whose result may grow (an SRP responder in front of cognito-local): its own
+ * `endpoint`, `authFlow` and `stop` win over the plain cognito-local's when it has them.
+ */
+export async function demoCognito(env: DemoEnv): Promise<DemoCognito> {
+  const configured = optionsFromEnv(env);
+  if (configured) return { options: configured, stop: async () => {} };
+  const { startEmbeddedCognito } = await import("./embedded.ts");
+  const embedded = (await startEmbeddedCognito()) as Awaited<ReturnType<typeof startEmbeddedCognito>> & {
+    endpoint?: string;
+    authFlow?: WarrantOptions["authFlow"];
+    stop?: () => Promise<void>;
+  };
+  return {
+    options: {
+      userPoolId: embedded.pool.userPoolId,
+      clientId: embedded.pool.clientId,
+      endpoint: embedded.endpoint ?? embedded.cognito.endpoint,
+      // cognito-local takes any credentials; without them the SDK would look for real ones.
+      credentials: { accessKeyId: "local", secretAccessKey: "local" },
+      authFlow: embedded.authFlow ?? "USER_PASSWORD_AUTH",
+      secret: env.WARRANT_SECRET ?? randomSecret(),
+    },
+    credentials: { username: embedded.username, password: embedded.password },
+    stop: embedded.stop ?? embedded.cognito.stop,
+  };
+}
+
+/**
+ * Redis (unstorage's redis driver) when REDIS_URL is set, memory otherwise. Keys live under
+ * `warrant-demo:` as with `npm start`, or under REDIS_PREFIX, so that demos (and tests) can share one
+ * Redis without meeting each other's users and sessions.
+ */
+export async function demoStorage(env: DemoEnv & { REDIS_PREFIX?: string }): Promise<Storage> {
+  const { createStorage } = await import("unstorage");
+  if (!env.REDIS_URL) return createStorage();
+  const { default: redisDriver } = await import("unstorage/drivers/redis");
+  return createStorage({
+    driver: redisDriver({ url: env.REDIS_URL, base: env.REDIS_PREFIX || "warrant-demo" }),
+  });
+}
+
+/** The lines `npm start` prints, for every runtime. */
+export function banner(url: string, basePath: string, credentials?: DemoCredentials): string {
+  const lines = [`@warrant/cognito demo on ${url}`, `  sign in at ${url}${basePath}/login`];
+  if (credentials) {
+    lines.push(
+      `  demo user: ${credentials.username}`,
+      `  password:  ${credentials.password}`,
+      "  (embedded cognito-local; set COGNITO_USER_POOL_ID and COGNITO_CLIENT_ID to use your own pool)",
+    );
+  }
+  return lines.join("\n");
+}

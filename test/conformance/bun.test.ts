@@ -1,0 +1,4 @@
+/** The HTTP conformance suite against the demo on Bun. */
+import { conformance } from "./suite.ts";
+
+conformance("bun");

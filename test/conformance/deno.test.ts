@@ -1,0 +1,4 @@
+/** The HTTP conformance suite against the demo on Deno. */
+import { conformance } from "./suite.ts";
+
+conformance("deno");

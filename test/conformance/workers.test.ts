@@ -1,0 +1,4 @@
+/** The HTTP conformance suite against the demo on workerd (wrangler dev). */
+import { conformance } from "./suite.ts";
+
+conformance("workers");
