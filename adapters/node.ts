@@ -111,6 +111,10 @@ export function toNodeListener(handler: FetchHandler): NodeListener {
         next();
         return;
       }
+      // A body the handler did not read to the end (an early 413, say) leaves the connection in an
+      // unknown state: close it after this response, so the client opens a fresh one for the next.
+      if (!req.complete && req.method !== "GET" && req.method !== "HEAD")
+        res.setHeader("connection", "close");
       await writeResponse(response, res);
     } catch (error) {
       if (next) return next(error);

@@ -23,7 +23,14 @@ const server = await Promise.resolve()
     await cognito.stop();
     throw error;
   });
-console.log(banner(`http://localhost:${server.port}`, warrant.config.basePath, cognito.credentials));
+console.log(
+  banner(
+    `http://localhost:${server.port}`,
+    warrant.config.basePath,
+    warrant.config.authFlow,
+    cognito.credentials,
+  ),
+);
 
 const shutdown = async () => {
   await server.stop(true);

@@ -9,10 +9,11 @@ import type { Storage } from "unstorage";
 import type { WarrantOptions } from "../src/mod.ts";
 import { type DemoEnv, optionsFromEnv, randomSecret } from "./config.ts";
 
-/** The demo user printed by the banner. */
+/** The demo users printed by the banner. */
 export interface DemoCredentials {
-  username: string;
-  password: string;
+  user: { username: string; password: string };
+  /** A user who also needs a TOTP code: the secret and URI go into an authenticator app. */
+  totpUser?: { username: string; password: string; secret: string; uri: string };
 }
 
 /** The demo's Cognito: configured, or embedded (then `stop` ends the child processes). */
@@ -23,31 +24,26 @@ export interface DemoCognito {
 }
 
 /**
- * Options from the environment, or an embedded cognito-local. The embedded one is started through
- * `startEmbeddedCognito`, whose result may grow (an SRP responder in front of cognito-local): its own
- * `endpoint`, `authFlow` and `stop` win over the plain cognito-local's when it has them.
+ * Options from the environment, or an embedded cognito-local behind its SRP responder, so the
+ * library's default flow (USER_SRP_AUTH) works as against a real pool.
  */
 export async function demoCognito(env: DemoEnv): Promise<DemoCognito> {
   const configured = optionsFromEnv(env);
   if (configured) return { options: configured, stop: async () => {} };
-  const { startEmbeddedCognito } = await import("./embedded.ts");
-  const embedded = (await startEmbeddedCognito()) as Awaited<ReturnType<typeof startEmbeddedCognito>> & {
-    endpoint?: string;
-    authFlow?: WarrantOptions["authFlow"];
-    stop?: () => Promise<void>;
-  };
+  const { demoTotpIssuer, startEmbeddedCognito } = await import("./embedded.ts");
+  const embedded = await startEmbeddedCognito();
   return {
     options: {
       userPoolId: embedded.pool.userPoolId,
       clientId: embedded.pool.clientId,
-      endpoint: embedded.endpoint ?? embedded.cognito.endpoint,
+      endpoint: embedded.endpoint,
       // cognito-local takes any credentials; without them the SDK would look for real ones.
       credentials: { accessKeyId: "local", secretAccessKey: "local" },
-      authFlow: embedded.authFlow ?? "USER_PASSWORD_AUTH",
+      totpIssuer: demoTotpIssuer,
       secret: env.WARRANT_SECRET ?? randomSecret(),
     },
-    credentials: { username: embedded.username, password: embedded.password },
-    stop: embedded.stop ?? embedded.cognito.stop,
+    credentials: { user: embedded.user, totpUser: embedded.totpUser },
+    stop: embedded.stop,
   };
 }
 
@@ -66,12 +62,25 @@ export async function demoStorage(env: DemoEnv & { REDIS_PREFIX?: string }): Pro
 }
 
 /** The lines `npm start` prints, for every runtime. */
-export function banner(url: string, basePath: string, credentials?: DemoCredentials): string {
-  const lines = [`@warrant/cognito demo on ${url}`, `  sign in at ${url}${basePath}/login`];
+export function banner(
+  url: string,
+  basePath: string,
+  authFlow: string,
+  credentials?: DemoCredentials,
+): string {
+  const lines = [`@warrant/cognito demo on ${url}`, `  sign in at ${url}${basePath}/login (${authFlow})`];
   if (credentials) {
+    const { user, totpUser } = credentials;
+    lines.push(`  demo user: ${user.username}`, `  password:  ${user.password}`);
+    if (totpUser) {
+      lines.push(
+        `  two-step user: ${totpUser.username}`,
+        `  password:      ${totpUser.password}`,
+        `  TOTP secret:   ${totpUser.secret}  (add it to an authenticator app)`,
+        `  otpauth URI:   ${totpUser.uri}`,
+      );
+    }
     lines.push(
-      `  demo user: ${credentials.username}`,
-      `  password:  ${credentials.password}`,
       "  (embedded cognito-local; set COGNITO_USER_POOL_ID and COGNITO_CLIENT_ID to use your own pool)",
     );
   }

@@ -100,4 +100,11 @@ for (let tries = 0; ; tries++) {
     await new Promise((r) => setTimeout(r, 100));
   }
 }
-console.log(banner(`http://localhost:${port}`, "/accounts", cognito.credentials));
+console.log(
+  banner(
+    `http://localhost:${port}`,
+    "/accounts",
+    vars.COGNITO_AUTH_FLOW ?? "USER_SRP_AUTH",
+    cognito.credentials,
+  ),
+);

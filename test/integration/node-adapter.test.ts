@@ -81,6 +81,27 @@ describe("Node adapter", () => {
     }
   });
 
+  it("closes the connection after an early 413, so a keep-alive client's next request still works", {
+    timeout: 15_000,
+  }, async () => {
+    const server = await serve(warrantFor(env).handler, { port: 0 });
+    try {
+      const big = await fetch(`${server.url}/accounts/login`, {
+        method: "POST",
+        headers: { "content-type": "application/json" },
+        body: "x".repeat(1024 * 1024),
+      });
+      assert.equal(big.status, 413);
+      assert.equal(big.headers.get("connection"), "close");
+      await big.arrayBuffer();
+      const next = await fetch(`${server.url}/accounts/login`);
+      assert.equal(next.status, 200);
+      await next.arrayBuffer();
+    } finally {
+      await server.close();
+    }
+  });
+
   it("works as Express/Connect middleware: a 404 falls through to the next handler", async () => {
     const listener = toNodeListener(warrantFor(env).handler);
     const server = createServer((req, res) => {

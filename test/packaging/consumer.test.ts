@@ -4,9 +4,8 @@
  * project that imports the package through its deno.json the way a JSR user would (`jsr:` linked to the
  * local copy, so nothing is fetched from jsr.io).
  *
- * The snippets are the README's fenced blocks tagged ```ts title=node.ts, ```ts title=bun.ts and
- * ```ts title=deno.ts when README.md has them, else the files in test/packaging/snippets/ (which the
- * README quotes verbatim).
+ * The snippets are the README's own fenced blocks tagged ```ts title=node.ts, ```ts title=bun.ts,
+ * ```ts title=deno.ts and ```json title=deno.json: what a reader copies is what runs here.
  */
 import assert from "node:assert/strict";
 import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
@@ -21,17 +20,14 @@ import { SECRET } from "../support/setup.ts";
 const root = fileURLToPath(new URL("../../", import.meta.url));
 const bin = (name: string) => join(root, "node_modules/.bin", name);
 
-/** A snippet from the README when it has one tagged `title=<file>`, else from test/packaging/snippets/. */
+/** The README's fenced block tagged `title=<file>`; a missing one fails the test. */
 export function snippet(file: string): { text: string; from: string } {
-  const readme = join(root, "README.md");
-  if (existsSync(readme)) {
-    const escaped = file.replace(/[.*+?^${}()|[\]\\]/g, "\\$&");
-    const block = new RegExp(`^\`\`\`\\w+ title=${escaped}\\n([\\s\\S]*?)^\`\`\`$`, "m").exec(
-      readFileSync(readme, "utf8"),
-    );
-    if (block) return { text: block[1]!, from: "README.md" };
-  }
-  return { text: readFileSync(join(root, "test/packaging/snippets", file), "utf8"), from: "snippets" };
+  const escaped = file.replace(/[.*+?^${}()|[\]\\]/g, "\\$&");
+  const block = new RegExp(`^\`\`\`\\w+ title=${escaped}\\n([\\s\\S]*?)^\`\`\`$`, "m").exec(
+    readFileSync(join(root, "README.md"), "utf8"),
+  );
+  if (!block) throw new Error(`README.md has no block tagged title=${file}`);
+  return { text: block[1]!, from: "README.md" };
 }
 
 const env = {
