@@ -735,16 +735,23 @@ export function createHandler(
     );
   };
 
-  const postProfileUpdate = async (ctx: Ctx) => {
+  /** A signed-in user's post: origin, body and CSRF (bound to the session) checked. */
+  const signedInPost = async (ctx: Ctx): Promise<{ session: Session; body: Body } | Response> => {
     const session = await currentSession(ctx);
     if (!session) {
-      // Still refuse a cross-origin or malformed post before saying "sign in".
+      // Still refuse a cross-origin post before saying "sign in".
       if (!sameOriginRequest(ctx.request, allowedOrigins(ctx.request, config.origins)))
         return failure(ctx, 403, text["error.forbidden"]);
       return unauthenticated(ctx);
     }
     const body = await guardedBody(ctx, () => session.id);
-    if (body instanceof Response) return body;
+    return body instanceof Response ? body : { session, body };
+  };
+
+  const postProfileUpdate = async (ctx: Ctx) => {
+    const post = await signedInPost(ctx);
+    if (post instanceof Response) return post;
+    const { session, body } = post;
     const { fields } = body;
     const submitted: Record<string, string> = {};
     const errors = new Set<string>();
@@ -928,14 +935,9 @@ export function createHandler(
   };
 
   const postPasswordChange = async (ctx: Ctx) => {
-    const session = await currentSession(ctx);
-    if (!session) {
-      if (!sameOriginRequest(ctx.request, allowedOrigins(ctx.request, config.origins)))
-        return failure(ctx, 403, text["error.forbidden"]);
-      return unauthenticated(ctx);
-    }
-    const body = await guardedBody(ctx, () => session.id);
-    if (body instanceof Response) return body;
+    const post = await signedInPost(ctx);
+    if (post instanceof Response) return post;
+    const { session, body } = post;
     const fields = body.fields;
     const errors: Errors = {};
     const current = fields.currentPassword ?? "";
