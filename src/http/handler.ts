@@ -344,8 +344,8 @@ export function createHandler(
     const { fields } = body;
     const next = safeNext(fields.next);
     const account = fields.username ?? "";
-    const verdict = await limiter.check(ctx.request, account);
-    if (!verdict.ok) return throttled(ctx, verdict.retryAfter, next);
+    const limited = await overLimit(ctx, account, next);
+    if (limited) return limited;
     const result = await warrant.authenticate(account, fields.password ?? "");
     if (result.ok) {
       await limiter.succeed(account);
@@ -362,6 +362,12 @@ export function createHandler(
     return ctx.json
       ? json({ error: "invalid_credentials", message: text["login.failed"] }, 401, extra(ctx))
       : loginPage(ctx, 401, text["login.failed"], next);
+  };
+
+  /** The 429 to answer when this account or address is over its limit; undefined to go ahead (R8). */
+  const overLimit = async (ctx: Ctx, account: string, next?: string): Promise<Response | undefined> => {
+    const verdict = await limiter.check(ctx.request, account);
+    return verdict.ok ? undefined : throttled(ctx, verdict.retryAfter, next);
   };
 
   /** 429 with Retry-After: too many failed attempts for this account or address (R8). */
@@ -578,8 +584,8 @@ export function createHandler(
     const form = { values, ...(next ? { next } : {}) };
     const built = answerOf(challenge, body);
     if ("errors" in built) return answerRefused(ctx, challenge, "invalid_answer", built.errors, form);
-    const verdict = await limiter.check(ctx.request, challenge.username);
-    if (!verdict.ok) return throttled(ctx, verdict.retryAfter);
+    const limited = await overLimit(ctx, challenge.username);
+    if (limited) return limited;
     const result: RespondResult = await warrant.respond(id, built.answer);
     if (result.ok) {
       await limiter.succeed(challenge.username);
@@ -952,8 +958,8 @@ export function createHandler(
         status,
       );
     if (Object.keys(errors).length) return again();
-    const verdict = await limiter.check(ctx.request, session.user.username);
-    if (!verdict.ok) return throttled(ctx, verdict.retryAfter);
+    const limited = await overLimit(ctx, session.user.username);
+    if (limited) return limited;
     let tokens: Tokens;
     try {
       tokens = await session.tokens();
@@ -1012,8 +1018,8 @@ export function createHandler(
         passwordPage(ctx, null, "forgot", forgotFields(username, errors), 400),
       );
     }
-    const verdict = await limiter.check(ctx.request, username);
-    if (!verdict.ok) return throttled(ctx, verdict.retryAfter);
+    const limited = await overLimit(ctx, username);
+    if (limited) return limited;
     // Every request counts: it sends a message, so it is limited like a failed login.
     await limiter.fail(ctx.request, username);
     try {
@@ -1059,8 +1065,8 @@ export function createHandler(
         status,
       );
     if (Object.keys(errors).length) return again();
-    const verdict = await limiter.check(ctx.request, username);
-    if (!verdict.ok) return throttled(ctx, verdict.retryAfter);
+    const limited = await overLimit(ctx, username);
+    if (limited) return limited;
     try {
       await cognito.send(
         new ConfirmForgotPasswordCommand({
@@ -1162,8 +1168,8 @@ export function createHandler(
         status,
       );
     if (Object.keys(errors).length) return again();
-    const verdict = await limiter.check(ctx.request, mail);
-    if (!verdict.ok) return throttled(ctx, verdict.retryAfter);
+    const limited = await overLimit(ctx, mail);
+    if (limited) return limited;
     // Each sign-up sends a message: it counts against the address and the name like a failed login.
     await limiter.fail(ctx.request, mail);
     try {
@@ -1218,8 +1224,8 @@ export function createHandler(
     const again = () =>
       fieldErrors(ctx, errors, () => signupPage(ctx, "confirm", confirmFields(username, errors), 400));
     if (Object.keys(errors).length) return again();
-    const verdict = await limiter.check(ctx.request, username);
-    if (!verdict.ok) return throttled(ctx, verdict.retryAfter);
+    const limited = await overLimit(ctx, username);
+    if (limited) return limited;
     try {
       await cognito.send(
         new ConfirmSignUpCommand({

@@ -6,24 +6,16 @@
 import assert from "node:assert/strict";
 import { after, before, describe, it } from "node:test";
 import { fileURLToPath } from "node:url";
-import { build } from "esbuild";
 import { Miniflare } from "miniflare";
+import { bundleForWorkers } from "../../scripts/worker-bundle.ts";
 
 describe("Workers bundle (workerd without nodejs_compat)", () => {
   let mf: Miniflare;
   let inputs: string[];
   before(async () => {
-    const bundle = await build({
-      entryPoints: [fileURLToPath(new URL("./workers-bundle.worker.ts", import.meta.url))],
-      bundle: true,
-      format: "esm",
-      platform: "browser",
-      conditions: ["workerd", "worker", "browser"],
-      target: "es2022",
-      write: false,
-      metafile: true,
-      logLevel: "error",
-    });
+    const bundle = await bundleForWorkers(
+      fileURLToPath(new URL("./workers-bundle.worker.ts", import.meta.url)),
+    );
     inputs = Object.values(bundle.metafile!.inputs).flatMap((i) => i.imports.map((x) => x.path));
     mf = new Miniflare({
       modules: true,
