@@ -6,7 +6,7 @@
  * front of it on the Cognito front: the demo then logs in with the library's default flow, as it would
  * against real Cognito.
  */
-import { totpUri } from "../src/cognito/challenges.ts";
+import { totpUri } from "../src/login/answers.ts";
 import { enrolTotp } from "../test/support/challenges.ts";
 import { startCognitoFront } from "../test/support/cognito-front.ts";
 import { createTestPool, startCognitoLocal, type TestPool } from "../test/support/cognito-local.ts";

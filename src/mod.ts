@@ -13,28 +13,38 @@
 export type { ApiKeyOptions } from "./api-key.ts";
 export { apiKeyHeader, getApiKey, keysEqual, withApiKey } from "./api-key.ts";
 export type { Challenge, LoginFailure, Tokens } from "./cognito/auth.ts";
-export type { ChallengeAnswer, ChallengeName, TotpSetup } from "./cognito/challenges.ts";
-export { challengeNames, totpUri } from "./cognito/challenges.ts";
 export type { TokenUse, VerifyResult } from "./cognito/verify.ts";
 export type { WarrantErrorCode } from "./errors.ts";
 export { errorCodes, WarrantError } from "./errors.ts";
 export type { BearerContext, BearerOptions } from "./http/bearer.ts";
-export type { ProtectContext } from "./http/handler.ts";
+export type { ApiErrorCode } from "./http/context.ts";
+export { apiErrorCodes } from "./http/context.ts";
 export { safeNext } from "./http/next.ts";
-export type { AuthFlow, Credentials, ObjectSchema, WarrantConfig, WarrantOptions } from "./options.ts";
+export type { ProtectContext } from "./http/protect.ts";
+export { challengeAttempts, challengeTtl, limits } from "./limits.ts";
+export type { ChallengeAnswer, ChallengeName, TotpSetup } from "./login/answers.ts";
+export { challengeNames, totpUri } from "./login/answers.ts";
+export type {
+  AuthenticateOptions,
+  AuthResult,
+  PublicChallenge,
+  RespondResult,
+} from "./login/authenticate.ts";
+export type {
+  AuthFlow,
+  Credentials,
+  ObjectSchema,
+  RateLimitOptions,
+  WarrantConfig,
+  WarrantOptions,
+} from "./options.ts";
 export { defaultAttributeMapping } from "./options.ts";
 export type { FormField, PageContext, PageProps, Pages, ProfileItem } from "./pages/pages.ts";
 export type { Text, TextKey } from "./pages/text.ts";
 export { defaultText } from "./pages/text.ts";
+export type { NewSession } from "./sessions/session.ts";
 export type { Session, SessionUser } from "./sessions/store.ts";
 export { mapAttributes, reverseMap } from "./users/mapping.ts";
 export type { LocalUser } from "./users/store.ts";
-export type {
-  AuthenticateOptions,
-  AuthResult,
-  NewSession,
-  PublicChallenge,
-  RespondResult,
-  Warrant,
-} from "./warrant.ts";
-export { challengeAttempts, challengeTtl, createWarrant, limits } from "./warrant.ts";
+export type { Warrant } from "./warrant.ts";
+export { createWarrant } from "./warrant.ts";

@@ -6,7 +6,7 @@
 import type { Storage } from "unstorage";
 import * as v from "valibot";
 import { WarrantError } from "./errors.ts";
-import type { RateLimitOptions } from "./http/rate-limit.ts";
+import { pageNames } from "./pages/names.ts";
 import type { Pages } from "./pages/pages.ts";
 
 /** A valibot object schema, as `userSchema` takes. */
@@ -19,6 +19,22 @@ export type ObjectSchema =
 export type Credentials =
   | { accessKeyId: string; secretAccessKey: string; sessionToken?: string }
   | (() => Promise<{ accessKeyId: string; secretAccessKey: string; sessionToken?: string }>);
+
+/** Limits on failed attempts. */
+export interface RateLimitOptions {
+  /** Failed attempts per account within `window`. @default 10 */
+  perAccount?: number;
+  /** Failed attempts per client address within `window` (needs `clientAddressHeader`). @default 50 */
+  perAddress?: number;
+  /** The window in seconds. @default 900 */
+  window?: number;
+  /**
+   * The request header your proxy sets to the client's address (e.g. `cf-connecting-ip`,
+   * `x-forwarded-for`); only its first value is used. Without it there is no per-address limit,
+   * because a header the client sets itself proves nothing.
+   */
+  clientAddressHeader?: string;
+}
 
 /** The login flows the library speaks. */
 export type AuthFlow = "USER_SRP_AUTH" | "USER_PASSWORD_AUTH" | "ADMIN_USER_PASSWORD_AUTH";
@@ -73,7 +89,7 @@ export interface WarrantOptions {
   staffGroups?: string[];
   /** The app client rotates refresh tokens: refresh with GetTokensFromRefreshToken. @default false */
   refreshTokenRotation?: boolean;
-  /** Render functions that replace built-in pages (login, challenge, logout, profile, profileUpdate, error). @default built-in */
+  /** Render functions that replace built-in pages (any of `pageNames`: login, challenge, logout, profile, …). @default built-in */
   pages?: Partial<Pages>;
   /** Replaces any text of the built-in pages (keys as in `defaultText`). @default English */
   text?: Record<string, string>;
@@ -195,19 +211,8 @@ const schema = v.strictObject(
     pages: v.optional(
       v.record(
         v.picklist(
-          [
-            "login",
-            "challenge",
-            "logout",
-            "profile",
-            "profileUpdate",
-            "error",
-            "password",
-            "signup",
-            "adminUsers",
-            "adminUser",
-          ],
-          "must name a page: login, challenge, logout, profile, profileUpdate, password, signup, adminUsers, adminUser or error",
+          pageNames,
+          `must name a page: ${pageNames.slice(0, -1).join(", ")} or ${pageNames.at(-1)}`,
         ),
         v.function("must be a function that returns HTML"),
       ),

@@ -17,7 +17,7 @@ import type { WarrantConfig } from "../options.ts";
 import type { Cognito } from "./client.ts";
 import { classify, toWarrantError } from "./errors.ts";
 import { unverifiedClaims } from "./jwt.ts";
-import { secretHash } from "./secret-hash.ts";
+import { withSecretHash } from "./secret-hash.ts";
 
 /** The three Cognito tokens and when the access token expires (ms since the epoch). */
 export interface Tokens {
@@ -117,17 +117,6 @@ export function loginFailure(error: unknown): LoginStep {
   }
 }
 
-/** Adds SECRET_HASH when the client has a secret. */
-export function withSecretHash(
-  config: WarrantConfig,
-  username: string,
-  parameters: Record<string, string>,
-): Record<string, string> {
-  return config.clientSecret
-    ? { ...parameters, SECRET_HASH: secretHash(username, config.clientId, config.clientSecret) }
-    : parameters;
-}
-
 /** First step of a password login (USER_PASSWORD_AUTH or ADMIN_USER_PASSWORD_AUTH). */
 export async function passwordLogin(
   cognito: Cognito,
@@ -176,38 +165,46 @@ export async function getUser(
   return { username: out.Username, attributes: out.UserAttributes ?? [] };
 }
 
+/** What a refresh got: new tokens, or Cognito's refusal of the refresh token (the session is over). */
+export type RefreshResult = { ok: true; tokens: Tokens } | { ok: false; reason: "refused" };
+
 /**
- * New tokens from a refresh token. Throws the SDK error raw so the caller can tell a refused refresh
- * token (the session ends) from an outage (the session stays).
+ * New tokens from a refresh token. A refresh token Cognito refuses is a result (the session ends); an
+ * outage or a throttle throws `WarrantError` (the session stays).
  */
 export async function refreshTokens(
   cognito: Cognito,
   config: WarrantConfig,
   username: string,
   refreshToken: string,
-): Promise<Tokens> {
-  if (config.refreshTokenRotation) {
-    const out = await cognito.send<{ AuthenticationResult?: AuthenticationResultType }>(
-      new GetTokensFromRefreshTokenCommand({
+): Promise<RefreshResult> {
+  try {
+    if (config.refreshTokenRotation) {
+      const out = await cognito.send<{ AuthenticationResult?: AuthenticationResultType }>(
+        new GetTokensFromRefreshTokenCommand({
+          ClientId: config.clientId,
+          RefreshToken: refreshToken,
+          ...(config.clientSecret ? { ClientSecret: config.clientSecret } : {}),
+        }),
+        { during: "the token refresh", retry: true, raw: true },
+      );
+      return { ok: true, tokens: tokensOf(out.AuthenticationResult ?? {}, config.now(), refreshToken) };
+    }
+    const out = await cognito.send<InitiateAuthResponse>(
+      new InitiateAuthCommand({
+        AuthFlow: "REFRESH_TOKEN_AUTH",
         ClientId: config.clientId,
-        RefreshToken: refreshToken,
-        ...(config.clientSecret ? { ClientSecret: config.clientSecret } : {}),
+        // With a secret, Cognito checks SECRET_HASH against the Cognito username (the sub in pools that
+        // sign in by email), not against what the person typed.
+        AuthParameters: withSecretHash(config, username, { REFRESH_TOKEN: refreshToken }),
       }),
       { during: "the token refresh", retry: true, raw: true },
     );
-    return tokensOf(out.AuthenticationResult ?? {}, config.now(), refreshToken);
+    return { ok: true, tokens: tokensOf(out.AuthenticationResult ?? {}, config.now(), refreshToken) };
+  } catch (error) {
+    if (classify(error) === "credentials") return { ok: false, reason: "refused" };
+    throw toWarrantError(error, "the token refresh");
   }
-  const out = await cognito.send<InitiateAuthResponse>(
-    new InitiateAuthCommand({
-      AuthFlow: "REFRESH_TOKEN_AUTH",
-      ClientId: config.clientId,
-      // With a secret, Cognito checks SECRET_HASH against the Cognito username (the sub in pools that
-      // sign in by email), not against what the person typed.
-      AuthParameters: withSecretHash(config, username, { REFRESH_TOKEN: refreshToken }),
-    }),
-    { during: "the token refresh", retry: true, raw: true },
-  );
-  return tokensOf(out.AuthenticationResult ?? {}, config.now(), refreshToken);
 }
 
 /** Revokes a refresh token (and the tokens minted from it) at Cognito. */

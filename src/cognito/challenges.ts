@@ -1,202 +1,37 @@
 /**
  * @module
- * Answering Cognito's login challenges: which ones the library speaks, how an answer is validated
- * before Cognito sees it, TOTP enrolment (MFA_SETUP), and what Cognito's reply means.
+ * The Cognito calls that answer a login challenge (RespondToAuthChallenge, and VerifySoftwareToken for
+ * TOTP enrolment) and start TOTP enrolment (AssociateSoftwareToken), and what Cognito's reply means.
+ * Which challenges exist and how an answer is checked before it is sent live in `login/answers.ts`.
  *
- * The Cognito `Session` of a challenge only ever lives in storage (SECURITY.md S6); this module takes
- * it from the pending record the caller loaded and hands back the next one.
+ * The Cognito `Session` of a challenge only ever lives in storage (SECURITY.md S6); these functions take
+ * it from the pending record the caller loaded and hand back the next one.
  */
 import {
   AssociateSoftwareTokenCommand,
   type AssociateSoftwareTokenResponse,
+  type ChallengeNameType,
   RespondToAuthChallengeCommand,
   type RespondToAuthChallengeResponse,
   VerifySoftwareTokenCommand,
   type VerifySoftwareTokenResponse,
 } from "@aws-sdk/client-cognito-identity-provider";
-import * as v from "valibot";
 import { WarrantError } from "../errors.ts";
 import type { WarrantConfig } from "../options.ts";
-import { type LoginStep, type PendingChallenge, stepOf, withSecretHash } from "./auth.ts";
+import { type LoginStep, type PendingChallenge, stepOf } from "./auth.ts";
 import type { Cognito } from "./client.ts";
 import { classify, cognitoName, toWarrantError } from "./errors.ts";
-
-/** The challenges `warrant.respond` can answer; any other one makes the login throw `unsupported_challenge`. */
-export const challengeNames = [
-  "NEW_PASSWORD_REQUIRED",
-  "SMS_MFA",
-  "SOFTWARE_TOKEN_MFA",
-  "EMAIL_OTP",
-  "SELECT_MFA_TYPE",
-  "MFA_SETUP",
-] as const;
-
-/**
- * How long a pending challenge may be answered, in seconds, counted from when Cognito issued it: as
- * long as Cognito's own challenge session lives, and no longer.
- */
-export const challengeTtl = 180;
-
-/** Wrong answers (codes, refused new passwords) a pending challenge takes before it is gone. */
-export const challengeAttempts = 5;
-
-/** One of {@link challengeNames}. */
-export type ChallengeName = (typeof challengeNames)[number];
-
-/**
- * An answer to a pending challenge. Which shape fits depends on the challenge:
- * - SMS_MFA, SOFTWARE_TOKEN_MFA, EMAIL_OTP, MFA_SETUP: `{ code }` (digits only);
- * - NEW_PASSWORD_REQUIRED: `{ newPassword, attributes? }`, where `attributes` holds exactly the
- *   Cognito attributes named in the challenge's `requiredAttributes` (e.g. `{ given_name: "Ada" }`);
- * - SELECT_MFA_TYPE: `{ mfaType }`, one of the challenge's `MFAS_CAN_CHOOSE`.
- *
- * @example
- * ```ts
- * await warrant.respond(challenge.id, { code: "123456" });
- * await warrant.respond(challenge.id, { newPassword: "n3w-Secret!", attributes: { given_name: "Ada" } });
- * await warrant.respond(challenge.id, { mfaType: "SOFTWARE_TOKEN_MFA" });
- * ```
- */
-export type ChallengeAnswer =
-  | { code: string }
-  | { newPassword: string; attributes?: Record<string, string> }
-  | { mfaType: string };
-
-/** TOTP enrolment data of an MFA_SETUP challenge: show the URI as a QR code and the secret to type. */
-export interface TotpSetup {
-  /** Base32 secret, as Cognito issued it. */
-  secret: string;
-  /** `otpauth://totp/<issuer>:<account>?secret=...&issuer=...` for authenticator apps. */
-  uri: string;
-}
-
-/** A pending challenge as kept in storage under `challenges:<sha-256 of its id>`. */
-export interface StoredChallenge extends PendingChallenge {
-  /** When the login started this challenge (ms, `config.now`); the TTL runs from here. */
-  createdAt: number;
-  /** Wrong answers so far. */
-  attempts: number;
-  /** What the person typed at login (the TOTP account label); never sent to Cognito from here. */
-  login?: string;
-  /** DEVICE_KEY to send with each answer, when the caller gave one at login. */
-  deviceKey?: string;
-  /** MFA_SETUP only: the secret Cognito issued for this enrolment. */
-  totp?: TotpSetup;
-}
+import { withSecretHash } from "./secret-hash.ts";
 
 /** A validated answer, ready to send. */
 export type ValidAnswer =
   | { kind: "responses"; responses: Record<string, string> }
   | { kind: "totp_setup"; code: string };
 
-/** Longest new password passed to Cognito (as `limits.password`); longer is refused before any call. */
-const maxPassword = 256;
-/** Longest attribute value Cognito stores. */
-const maxAttribute = 2048;
-
-const totpCode = v.pipe(v.string(), v.regex(/^\d{6}$/, "code must be 6 digits"));
-// TOTP codes are 6 digits by RFC 6238 as Cognito uses it; the length of message codes is Cognito's
-// choice and not part of its API, so SMS and email codes may be 6 to 8 digits.
-const messageCode = v.pipe(v.string(), v.regex(/^\d{6,8}$/, "code must be 6 to 8 digits"));
-const codeAnswer = (code: v.GenericSchema<string, string>) => v.strictObject({ code });
-
-/** Reads a challenge parameter that Cognito sends as a JSON array of strings. */
-function listParameter(parameters: Record<string, string>, name: string): string[] {
-  try {
-    const value = JSON.parse(parameters[name] ?? "[]");
-    return Array.isArray(value) ? value.filter((x): x is string => typeof x === "string") : [];
-  } catch {
-    return [];
-  }
-}
-
-/** The Cognito attribute names NEW_PASSWORD_REQUIRED asks for (`userAttributes.` prefix removed). */
-export function requiredAttributes(challenge: Pick<PendingChallenge, "parameters">): string[] {
-  return listParameter(challenge.parameters, "requiredAttributes").map((a) =>
-    a.startsWith("userAttributes.") ? a.slice("userAttributes.".length) : a,
-  );
-}
-
-/** The MFA types SELECT_MFA_TYPE offers. */
-export function mfaChoices(challenge: Pick<PendingChallenge, "parameters">): string[] {
-  return listParameter(challenge.parameters, "MFAS_CAN_CHOOSE");
-}
-
-const issuesOf = (issues: readonly v.BaseIssue<unknown>[]): string[] =>
-  issues.map((issue) => {
-    const path = issue.path?.map((p) => String(p.key)).join(".");
-    // valibot's own messages for a wrong type quote the input; ours name the field only.
-    return issue.type === "regex" || issue.type === "check" || issue.type === "max_length"
-      ? issue.message
-      : `${path || "answer"} is missing or not valid`;
-  });
-
-/**
- * Checks an answer against the challenge it is for, before any Cognito call: a malformed answer never
- * costs an attempt at Cognito. Passwords pass through untouched (no trim).
- */
-export function validateAnswer(
-  challenge: StoredChallenge,
-  answer: unknown,
-): { ok: true; answer: ValidAnswer } | { ok: false; issues: string[] } {
-  const name = challenge.name as ChallengeName;
-  const check = <T>(schema: v.GenericSchema<unknown, T>) => v.safeParse(schema, answer);
-  switch (name) {
-    case "SOFTWARE_TOKEN_MFA":
-    case "SMS_MFA":
-    case "EMAIL_OTP": {
-      const result = check(codeAnswer(name === "SOFTWARE_TOKEN_MFA" ? totpCode : messageCode));
-      if (!result.success) return { ok: false, issues: issuesOf(result.issues) };
-      const field = `${name}_CODE`;
-      return { ok: true, answer: { kind: "responses", responses: { [field]: result.output.code } } };
-    }
-    case "MFA_SETUP": {
-      const result = check(codeAnswer(totpCode));
-      if (!result.success) return { ok: false, issues: issuesOf(result.issues) };
-      return { ok: true, answer: { kind: "totp_setup", code: result.output.code } };
-    }
-    case "SELECT_MFA_TYPE": {
-      const choices = mfaChoices(challenge);
-      const result = check(
-        v.strictObject({
-          mfaType: v.pipe(
-            v.string(),
-            v.check((t) => choices.includes(t), `mfaType must be one of ${choices.join(", ")}`),
-          ),
-        }),
-      );
-      if (!result.success) return { ok: false, issues: issuesOf(result.issues) };
-      return { ok: true, answer: { kind: "responses", responses: { ANSWER: result.output.mfaType } } };
-    }
-    case "NEW_PASSWORD_REQUIRED": {
-      const required = requiredAttributes(challenge);
-      const value = v.pipe(
-        v.string(),
-        v.minLength(1),
-        v.maxLength(maxAttribute, `attribute values must be at most ${maxAttribute} characters`),
-      );
-      const result = check(
-        v.strictObject({
-          newPassword: v.pipe(
-            v.string(),
-            v.minLength(1),
-            v.maxLength(maxPassword, `newPassword must be at most ${maxPassword} characters`),
-          ),
-          // Exactly the attributes Cognito asked for: an answer is no place to change other attributes.
-          attributes: v.optional(v.strictObject(Object.fromEntries(required.map((a) => [a, value])))),
-        }),
-      );
-      if (!result.success) return { ok: false, issues: issuesOf(result.issues) };
-      const given = (result.output.attributes ?? {}) as Record<string, string>;
-      const missing = required.filter((a) => !(a in given));
-      if (missing.length > 0) return { ok: false, issues: missing.map((a) => `attributes.${a} is required`) };
-      const responses: Record<string, string> = { NEW_PASSWORD: result.output.newPassword };
-      for (const [a, text] of Object.entries(given)) responses[`userAttributes.${a}`] = text;
-      return { ok: true, answer: { kind: "responses", responses } };
-    }
-    default:
-      return { ok: false, issues: ["this challenge cannot be answered"] };
-  }
+/** What an answer needs of its pending challenge. */
+export interface AnswerTarget extends PendingChallenge {
+  /** DEVICE_KEY to send with the answer, when the login had one. */
+  deviceKey?: string;
 }
 
 /** What Cognito made of an answer. */
@@ -217,7 +52,7 @@ const wrongCodeNames = new Set([
 ]);
 
 /** Sorts a Cognito error on an answer into an outcome, or throws it as a `WarrantError`. */
-function outcomeOfError(error: unknown, challenge: StoredChallenge): AnswerOutcome {
+function outcomeOfError(error: unknown, challenge: AnswerTarget): AnswerOutcome {
   const name = cognitoName(error);
   if (name && wrongCodeNames.has(name)) return { kind: "retry", reason: "invalid_code" };
   if (name === "InvalidPasswordException" && challenge.name === "NEW_PASSWORD_REQUIRED")
@@ -233,7 +68,7 @@ function outcomeOfError(error: unknown, challenge: StoredChallenge): AnswerOutco
 export async function answerChallenge(
   cognito: Cognito,
   config: WarrantConfig,
-  challenge: StoredChallenge,
+  challenge: AnswerTarget,
   answer: ValidAnswer,
 ): Promise<AnswerOutcome> {
   let session = challenge.session;
@@ -252,7 +87,7 @@ export async function answerChallenge(
     }
     const reply = await cognito.send<RespondToAuthChallengeResponse>(
       new RespondToAuthChallengeCommand({
-        ChallengeName: challenge.name as ChallengeName,
+        ChallengeName: challenge.name as ChallengeNameType,
         ClientId: config.clientId,
         Session: session,
         ChallengeResponses: withSecretHash(config, challenge.username, {
@@ -272,46 +107,18 @@ export async function answerChallenge(
 
 /**
  * Starts TOTP enrolment for an MFA_SETUP challenge: AssociateSoftwareToken with the challenge's
- * session gives the secret and a new session, which replaces the old one in the returned challenge.
- * Only TOTP enrolment is offered; a pool that can set up nothing else but email or SMS here throws
- * `unsupported_challenge`.
+ * session gives the secret and a new session, which replaces the old one.
  */
-export async function startTotpSetup(
+export async function associateSoftwareToken(
   cognito: Cognito,
-  config: WarrantConfig,
-  challenge: PendingChallenge,
-  account: string,
-): Promise<PendingChallenge & { totp: TotpSetup }> {
-  const canSetUp = listParameter(challenge.parameters, "MFAS_CAN_SETUP");
-  if (canSetUp.length > 0 && !canSetUp.includes("SOFTWARE_TOKEN_MFA")) {
-    throw new WarrantError("unsupported_challenge", "MFA_SETUP without SOFTWARE_TOKEN_MFA is not supported");
-  }
+  session: string,
+): Promise<{ secret: string; session: string }> {
   const out = await cognito.send<AssociateSoftwareTokenResponse>(
-    new AssociateSoftwareTokenCommand({ Session: challenge.session }),
+    new AssociateSoftwareTokenCommand({ Session: session }),
     { during: "the MFA setup" },
   );
   if (!out.SecretCode || !out.Session) {
     throw new WarrantError("cognito_rejected", "Cognito answered AssociateSoftwareToken without a secret");
   }
-  return {
-    ...challenge,
-    session: out.Session,
-    totp: { secret: out.SecretCode, uri: totpUri(config.totpIssuer, account, out.SecretCode) },
-  };
-}
-
-/**
- * The `otpauth://` URI authenticator apps read (Google Authenticator's Key Uri Format): the issuer
- * both as the label prefix and as a parameter, SHA-1, 6 digits, 30 s, as Cognito's TOTP is.
- *
- * @example
- * ```ts
- * totpUri("Example", "alice@example.com", "JBSWY3DPEHPK3PXP")
- * // "otpauth://totp/Example:alice%40example.com?secret=JBSWY3DPEHPK3PXP&issuer=Example&algorithm=SHA1&digits=6&period=30"
- * ```
- */
-export function totpUri(issuer: string, account: string, secret: string): string {
-  const label = `${encodeURIComponent(issuer)}:${encodeURIComponent(account)}`;
-  const query = new URLSearchParams({ secret, issuer, algorithm: "SHA1", digits: "6", period: "30" });
-  return `otpauth://totp/${label}?${query.toString().replaceAll("+", "%20")}`;
+  return { secret: out.SecretCode, session: out.Session };
 }

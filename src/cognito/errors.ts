@@ -1,6 +1,8 @@
 /**
  * @module
- * What a Cognito error means to the library. Cognito's message is never passed on: only its name.
+ * What a Cognito error means to the library: a refusal (Cognito said no) or an outage (no answer, a
+ * 5xx, a throttle). Cognito's message is never passed on: only its name. Where cognito-local answers
+ * differently from Cognito, the difference is handled here and nowhere else.
  */
 import { WarrantError } from "../errors.ts";
 
@@ -73,4 +75,29 @@ export function toWarrantError(error: unknown, during: string): WarrantError {
         opts,
       );
   }
+}
+
+/**
+ * Cognito's error name for a refusal a caller can explain (a wrong code, a weak password); an outage, a
+ * throttle or a wrong client secret is thrown instead as a `WarrantError` (503, 429, 500).
+ */
+export function refusalName(error: unknown, during: string): string | undefined {
+  const kind = classify(error);
+  if (kind === "unavailable" || kind === "throttled" || kind === "secret")
+    throw toWarrantError(error, during);
+  return cognitoName(error);
+}
+
+/**
+ * True when ChangePassword refused the current password. Cognito says NotAuthorizedException;
+ * cognito-local says InvalidPasswordException with "incorrect" / "invalid password" in its message,
+ * which for a policy failure it words differently.
+ */
+export function wrongCurrentPassword(error: unknown): boolean {
+  const name = cognitoName(error);
+  return (
+    name === "NotAuthorizedException" ||
+    (name === "InvalidPasswordException" &&
+      /incorrect|invalid password$/i.test(String((error as Error).message)))
+  );
 }

@@ -1,7 +1,7 @@
 /**
  * @module
  * Reading the claims of a token that came straight from Cognito (never of one a client sent: those go
- * through `verifyToken`).
+ * through `verifyToken`), and the groups a token names.
  */
 import { decodeBase64urlIgnorePadding } from "@oslojs/encoding";
 
@@ -15,4 +15,17 @@ export function unverifiedClaims(token: string): Record<string, unknown> {
   } catch {
     return {};
   }
+}
+
+/**
+ * The Cognito groups (`cognito:groups`) in a token's claims: strings only, `[]` when absent.
+ *
+ * @example
+ * ```ts
+ * groupsOf(unverifiedClaims(tokens.idToken)) // ["admin"]
+ * ```
+ */
+export function groupsOf(claims: Record<string, unknown>): string[] {
+  const groups = claims["cognito:groups"];
+  return Array.isArray(groups) ? groups.filter((g): g is string => typeof g === "string") : [];
 }

@@ -11,8 +11,9 @@ import {
 } from "@aws-sdk/client-cognito-identity-provider";
 import { WarrantError } from "../errors.ts";
 import type { WarrantConfig } from "../options.ts";
-import { type LoginStep, loginFailure, stepOf, withSecretHash } from "./auth.ts";
+import { type LoginStep, loginFailure, stepOf } from "./auth.ts";
 import type { Cognito } from "./client.ts";
+import { withSecretHash } from "./secret-hash.ts";
 import { createSrpClient, type SrpClientOptions, SrpError } from "./srp.ts";
 
 /** Extra inputs of an SRP login. */

@@ -3,6 +3,7 @@
  * `warrant.bearer(handler)`: API routes for callers that send a Cognito access token as
  * `Authorization: Bearer <jwt>` (RFC 6750). Who the request acts for comes only from the verified token.
  */
+import { groupsOf } from "../cognito/jwt.ts";
 import type { TokenUse, Verifier } from "../cognito/verify.ts";
 
 /** What a bearer-protected handler receives besides the request. */
@@ -55,9 +56,7 @@ export function createBearer(
         return problem(401, "invalid_token", 'Bearer realm="warrant", error="invalid_token"');
       }
       const { claims } = result;
-      const groups = Array.isArray(claims["cognito:groups"])
-        ? (claims["cognito:groups"] as unknown[]).filter((g): g is string => typeof g === "string")
-        : [];
+      const groups = groupsOf(claims);
       if (options.groups && !options.groups.some((g) => groups.includes(g))) {
         return problem(403, "insufficient_scope", 'Bearer realm="warrant", error="insufficient_scope"');
       }

@@ -9,23 +9,8 @@
  */
 import { sha256 } from "@oslojs/crypto/sha2";
 import { encodeHexLowerCase } from "@oslojs/encoding";
+import type { RateLimitOptions } from "../options.ts";
 import type { Store } from "../storage.ts";
-
-/** Limits on failed attempts. */
-export interface RateLimitOptions {
-  /** Failed attempts per account within `window`. @default 10 */
-  perAccount?: number;
-  /** Failed attempts per client address within `window` (needs `clientAddressHeader`). @default 50 */
-  perAddress?: number;
-  /** The window in seconds. @default 900 */
-  window?: number;
-  /**
-   * The request header your proxy sets to the client's address (e.g. `cf-connecting-ip`,
-   * `x-forwarded-for`); only its first value is used. Without it there is no per-address limit,
-   * because a header the client sets itself proves nothing.
-   */
-  clientAddressHeader?: string;
-}
 
 interface Counter {
   count: number;

@@ -3,7 +3,8 @@
  * A user's Worker as the README shows it, for workers-bundle.workerd.test.ts: `defineWorker` with the
  * store in a KV namespace binding, and an app behind it that writes and reads a local user.
  */
-import { defineWorker } from "../../adapters/cloudflare.ts";
+import { defineWorker, kvStorage } from "../../adapters/cloudflare.ts";
+import { createStore } from "../../src/storage.ts";
 import { upsertUser } from "../../src/users/store.ts";
 
 interface Env {
@@ -21,12 +22,12 @@ export default defineWorker(
     configured++;
     return { userPoolId: env.USER_POOL_ID, clientId: env.CLIENT_ID, secret: env.SECRET, kv: env.SESSIONS };
   },
-  async (request, { warrant }) => {
+  async (request, { warrant, env }) => {
     const username = new URL(request.url).searchParams.get("name") ?? "nobody";
     const existing = await warrant.getUser(username);
     const user =
       existing ??
-      (await upsertUser(warrant.internals.store, {
+      (await upsertUser(createStore(kvStorage(env.SESSIONS), 3000), {
         username,
         sub: username,
         stored: {},

@@ -1,0 +1,192 @@
+/**
+ * @module
+ * The self-service Cognito calls behind the account pages: a user's attributes and their update,
+ * password change, forgot and reset, sign-up and its confirmation. Each returns a result union of the
+ * refusals a page can explain; an outage, a throttle or a wrong client secret throws `WarrantError`
+ * (503, 429, 500), so a caller never mistakes one for the other.
+ */
+import {
+  ChangePasswordCommand,
+  ConfirmForgotPasswordCommand,
+  ConfirmSignUpCommand,
+  ForgotPasswordCommand,
+  GetUserCommand,
+  SignUpCommand,
+  UpdateUserAttributesCommand,
+} from "@aws-sdk/client-cognito-identity-provider";
+import type { WarrantConfig } from "../options.ts";
+import type { Attribute } from "../users/mapping.ts";
+import type { Cognito } from "./client.ts";
+import { classify, refusalName, toWarrantError, wrongCurrentPassword } from "./errors.ts";
+import { secretHashField } from "./secret-hash.ts";
+
+/** Cognito no longer accepts the access token (revoked, signed out everywhere): the session is over. */
+export type TokenRefused = { ok: false; reason: "token_refused" };
+
+/** The signed-in user's Cognito attributes (GetUser, retried on outages: it is safe to repeat). */
+export async function getAttributes(
+  cognito: Cognito,
+  accessToken: string,
+): Promise<{ ok: true; username: string; attributes: Attribute[] } | TokenRefused> {
+  try {
+    const out = await cognito.send<{ Username?: string; UserAttributes?: Attribute[] }>(
+      new GetUserCommand({ AccessToken: accessToken }),
+      { during: "reading the user", retry: true, raw: true },
+    );
+    return { ok: true, username: out.Username ?? "", attributes: out.UserAttributes ?? [] };
+  } catch (error) {
+    if (classify(error) === "credentials") return { ok: false, reason: "token_refused" };
+    throw toWarrantError(error, "reading the user");
+  }
+}
+
+/** UpdateUserAttributes: `rejected` when Cognito refuses the values (format, an alias already taken). */
+export async function updateAttributes(
+  cognito: Cognito,
+  accessToken: string,
+  attributes: { Name: string; Value: string }[],
+): Promise<{ ok: true } | { ok: false; reason: "rejected" }> {
+  try {
+    await cognito.send(
+      new UpdateUserAttributesCommand({ AccessToken: accessToken, UserAttributes: attributes }),
+      {
+        during: "updating the profile",
+        raw: true,
+      },
+    );
+    return { ok: true };
+  } catch (error) {
+    if (classify(error) === "rejected") return { ok: false, reason: "rejected" };
+    throw toWarrantError(error, "updating the profile");
+  }
+}
+
+/** ChangePassword: a wrong current password and a new one the pool's policy refuses are results. */
+export async function changePassword(
+  cognito: Cognito,
+  accessToken: string,
+  previous: string,
+  proposed: string,
+): Promise<{ ok: true } | { ok: false; reason: "wrong_password" | "weak_password" }> {
+  try {
+    await cognito.send(
+      new ChangePasswordCommand({
+        AccessToken: accessToken,
+        PreviousPassword: previous,
+        ProposedPassword: proposed,
+      }),
+      { during: "changing the password", raw: true },
+    );
+    return { ok: true };
+  } catch (error) {
+    const name = refusalName(error, "changing the password");
+    if (wrongCurrentPassword(error)) return { ok: false, reason: "wrong_password" };
+    if (name === "InvalidPasswordException" || name === "InvalidParameterException")
+      return { ok: false, reason: "weak_password" };
+    throw toWarrantError(error, "changing the password");
+  }
+}
+
+/**
+ * ForgotPassword: sends a reset code. `refused` covers an unknown user, one without a verified
+ * contact and the like, which a page answers like success (SECURITY.md R7).
+ */
+export async function forgotPassword(
+  cognito: Cognito,
+  config: WarrantConfig,
+  username: string,
+): Promise<{ ok: true } | { ok: false; reason: "refused" }> {
+  try {
+    await cognito.send(
+      new ForgotPasswordCommand({
+        ClientId: config.clientId,
+        Username: username,
+        ...secretHashField(config, username),
+      }),
+      { during: "sending a password code", raw: true },
+    );
+    return { ok: true };
+  } catch (error) {
+    refusalName(error, "sending a password code");
+    return { ok: false, reason: "refused" };
+  }
+}
+
+/**
+ * ConfirmForgotPassword: the code and the new password. A wrong or expired code and an unknown user are
+ * one refusal, `bad_code` (R7); a password the policy refuses is `weak_password`.
+ */
+export async function confirmForgotPassword(
+  cognito: Cognito,
+  config: WarrantConfig,
+  input: { username: string; code: string; password: string },
+): Promise<{ ok: true } | { ok: false; reason: "bad_code" | "weak_password" }> {
+  try {
+    await cognito.send(
+      new ConfirmForgotPasswordCommand({
+        ClientId: config.clientId,
+        Username: input.username,
+        ConfirmationCode: input.code,
+        Password: input.password,
+        ...secretHashField(config, input.username),
+      }),
+      { during: "resetting the password", raw: true },
+    );
+    return { ok: true };
+  } catch (error) {
+    const name = refusalName(error, "resetting the password");
+    return { ok: false, reason: name === "InvalidPasswordException" ? "weak_password" : "bad_code" };
+  }
+}
+
+/**
+ * SignUp. `exists` (UsernameExistsException) is for the page to answer like a new account (R7);
+ * `weak_password` is the pool's password policy; `refused` is anything else about the account.
+ */
+export async function signUp(
+  cognito: Cognito,
+  config: WarrantConfig,
+  input: { username: string; password: string; attributes: { Name: string; Value: string }[] },
+): Promise<{ ok: true } | { ok: false; reason: "exists" | "weak_password" | "refused" }> {
+  try {
+    await cognito.send(
+      new SignUpCommand({
+        ClientId: config.clientId,
+        Username: input.username,
+        Password: input.password,
+        UserAttributes: input.attributes,
+        ...secretHashField(config, input.username),
+      }),
+      { during: "signing up", raw: true },
+    );
+    return { ok: true };
+  } catch (error) {
+    const name = refusalName(error, "signing up");
+    if (name === "InvalidPasswordException") return { ok: false, reason: "weak_password" };
+    if (name === "UsernameExistsException") return { ok: false, reason: "exists" };
+    return { ok: false, reason: "refused" };
+  }
+}
+
+/** ConfirmSignUp with the code Cognito sent: any refusal is `bad_code` (R7). */
+export async function confirmSignUp(
+  cognito: Cognito,
+  config: WarrantConfig,
+  input: { username: string; code: string },
+): Promise<{ ok: true } | { ok: false; reason: "bad_code" }> {
+  try {
+    await cognito.send(
+      new ConfirmSignUpCommand({
+        ClientId: config.clientId,
+        Username: input.username,
+        ConfirmationCode: input.code,
+        ...secretHashField(config, input.username),
+      }),
+      { during: "confirming the sign-up", raw: true },
+    );
+    return { ok: true };
+  } catch (error) {
+    refusalName(error, "confirming the sign-up");
+    return { ok: false, reason: "bad_code" };
+  }
+}

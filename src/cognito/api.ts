@@ -1,0 +1,110 @@
+/**
+ * @module
+ * Every Cognito call the library makes, bound to one SDK client and the config: the only module above
+ * `cognito/` that reaches the AWS SDK, and it is loaded on first use (`cognito/load.ts`), so a request
+ * that only reads a session, checks a bearer token or renders a page never evaluates the SDK.
+ */
+import type { WarrantConfig } from "../options.ts";
+import type { Attribute } from "../users/mapping.ts";
+import {
+  changePassword,
+  confirmForgotPassword,
+  confirmSignUp,
+  forgotPassword,
+  getAttributes,
+  signUp,
+  type TokenRefused,
+  updateAttributes,
+} from "./account.ts";
+import { disableUser, enableUser, getPoolUser, listUsers, type PoolUser } from "./admin.ts";
+import {
+  getUser,
+  type LoginStep,
+  passwordLogin,
+  type RefreshResult,
+  refreshTokens,
+  revokeToken,
+} from "./auth.ts";
+import {
+  type AnswerOutcome,
+  type AnswerTarget,
+  answerChallenge,
+  associateSoftwareToken,
+  type ValidAnswer,
+} from "./challenges.ts";
+import { type Cognito, createCognito } from "./client.ts";
+import { srpLogin } from "./srp-login.ts";
+
+/** The Cognito calls, each as a result union of refusals; outages throw `WarrantError`. */
+export interface CognitoApi {
+  /** The SDK client and retry policy underneath (for calls of optional modules). */
+  readonly client: Cognito;
+  /** USER_PASSWORD_AUTH or ADMIN_USER_PASSWORD_AUTH, as configured. */
+  passwordLogin(username: string, password: string): Promise<LoginStep>;
+  /** USER_SRP_AUTH. */
+  srpLogin(username: string, password: string, options?: { deviceKey?: string }): Promise<LoginStep>;
+  /** GetUser after a login: the Cognito username and attributes. */
+  getUser(accessToken: string): Promise<{ username: string; attributes: Attribute[] }>;
+  refresh(username: string, refreshToken: string): Promise<RefreshResult>;
+  revoke(refreshToken: string): Promise<void>;
+  answerChallenge(challenge: AnswerTarget, answer: ValidAnswer): Promise<AnswerOutcome>;
+  associateSoftwareToken(session: string): Promise<{ secret: string; session: string }>;
+  getAttributes(
+    accessToken: string,
+  ): Promise<{ ok: true; username: string; attributes: Attribute[] } | TokenRefused>;
+  updateAttributes(
+    accessToken: string,
+    attributes: { Name: string; Value: string }[],
+  ): Promise<{ ok: true } | { ok: false; reason: "rejected" }>;
+  changePassword(
+    accessToken: string,
+    previous: string,
+    proposed: string,
+  ): Promise<{ ok: true } | { ok: false; reason: "wrong_password" | "weak_password" }>;
+  forgotPassword(username: string): Promise<{ ok: true } | { ok: false; reason: "refused" }>;
+  confirmForgotPassword(input: {
+    username: string;
+    code: string;
+    password: string;
+  }): Promise<{ ok: true } | { ok: false; reason: "bad_code" | "weak_password" }>;
+  signUp(input: {
+    username: string;
+    password: string;
+    attributes: { Name: string; Value: string }[];
+  }): Promise<{ ok: true } | { ok: false; reason: "exists" | "weak_password" | "refused" }>;
+  confirmSignUp(input: {
+    username: string;
+    code: string;
+  }): Promise<{ ok: true } | { ok: false; reason: "bad_code" }>;
+  listUsers(pageToken?: string): Promise<{ users: PoolUser[]; next?: string }>;
+  getPoolUser(username: string): Promise<(PoolUser & { groups: string[] }) | null>;
+  disableUser(username: string): Promise<boolean>;
+  enableUser(username: string): Promise<boolean>;
+}
+
+/** Builds the SDK client and binds every call to it. Never touches the network. */
+export function createCognitoApi(config: WarrantConfig): CognitoApi {
+  const client = createCognito(config);
+  return {
+    client,
+    passwordLogin: (username, password) => passwordLogin(client, config, username, password),
+    srpLogin: (username, password, options = {}) => srpLogin(client, config, username, password, options),
+    getUser: (accessToken) => getUser(client, accessToken),
+    refresh: (username, refreshToken) => refreshTokens(client, config, username, refreshToken),
+    revoke: (refreshToken) => revokeToken(client, config, refreshToken),
+    answerChallenge: (challenge, answer) => answerChallenge(client, config, challenge, answer),
+    associateSoftwareToken: (session) => associateSoftwareToken(client, session),
+    getAttributes: (accessToken) => getAttributes(client, accessToken),
+    updateAttributes: (accessToken, attributes) => updateAttributes(client, accessToken, attributes),
+    changePassword: (accessToken, previous, proposed) =>
+      changePassword(client, accessToken, previous, proposed),
+    forgotPassword: (username) => forgotPassword(client, config, username),
+    confirmForgotPassword: (input) => confirmForgotPassword(client, config, input),
+    signUp: (input) => signUp(client, config, input),
+    confirmSignUp: (input) => confirmSignUp(client, config, input),
+    listUsers: (pageToken) => listUsers(client, config, pageToken),
+    getPoolUser: (username) => getPoolUser(client, config, username),
+    disableUser: (username) => disableUser(client, config, username),
+    enableUser: (username) => enableUser(client, config, username),
+  };
+}

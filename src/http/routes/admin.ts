@@ -1,0 +1,98 @@
+/**
+ * @module
+ * The staff pages (django-warrant's `admin/cognito-users`): `GET /admin/users` (the pool's users, 20 a
+ * page, mapped) and `GET/POST /admin/users/:username` (one user's status, groups and local sessions,
+ * with disable (which also ends every session), enable and sign out everywhere). Only members of
+ * `staffGroups` get in; the calls use the configured AWS credentials.
+ */
+import type { PoolUser } from "../../cognito/admin.ts";
+import type { AdminUserRow } from "../../pages/pages.ts";
+import { mapAttributes } from "../../users/mapping.ts";
+import { fail, html, json, pageContext, type RouteDeps, redirect } from "../context.ts";
+import { formBody, staff } from "../guards.ts";
+import type { Routes } from "../router.ts";
+
+/** Cognito usernames are at most 128 characters of printable text. */
+const usernamePattern = /^[\p{L}\p{M}\p{S}\p{N}\p{P}]{1,128}$/u;
+const actions = ["disable", "enable", "signout"] as const;
+
+/** `/admin/users` and `/admin/users/:username`. */
+export function adminRoutes(deps: RouteDeps): Routes {
+  const { config, text, pages } = deps;
+  const row = (user: PoolUser): AdminUserRow => ({
+    username: user.username,
+    email: user.attributes.find((a) => a.Name === "email")?.Value ?? "",
+    status: user.status,
+    enabled: user.enabled,
+    fields: mapAttributes(user.attributes, config.attributeMapping),
+  });
+
+  return {
+    "/admin/users": {
+      async GET(ctx) {
+        const session = await staff(ctx, deps);
+        const token = ctx.url.searchParams.get("page") ?? undefined;
+        const page = await (await deps.cognito()).listUsers(token && token.length < 4096 ? token : undefined);
+        const users = page.users.map(row);
+        if (ctx.json) return json(ctx, { users, next: page.next ?? null });
+        return html(
+          ctx,
+          pages.adminUsers({
+            ctx: pageContext(ctx, deps, session),
+            users,
+            ...(page.next ? { next: page.next } : {}),
+          }),
+        );
+      },
+    },
+
+    "/admin/users/:username": {
+      async GET(ctx) {
+        const session = await staff(ctx, deps);
+        const username = ctx.params.username!;
+        if (!usernamePattern.test(username)) return fail(ctx, deps, 404, text["error.notFound"]);
+        const user = await (await deps.cognito()).getPoolUser(username);
+        if (!user) return fail(ctx, deps, 404, text["error.notFound"]);
+        const view = {
+          ...row(user),
+          groups: user.groups,
+          sessions: await deps.sessions.count(user.username),
+        };
+        if (ctx.json) return json(ctx, { user: view });
+        const done = ctx.url.searchParams.get("done");
+        return html(
+          ctx,
+          pages.adminUser({
+            ctx: pageContext(ctx, deps, session),
+            user: view,
+            ...(done && (actions as readonly string[]).includes(done)
+              ? { done: done as (typeof actions)[number] }
+              : {}),
+          }),
+        );
+      },
+      async POST(ctx) {
+        const session = await staff(ctx, deps);
+        const { fields } = await formBody(ctx, deps, () => session.id);
+        const username = ctx.params.username!;
+        if (!usernamePattern.test(username)) return fail(ctx, deps, 404, text["error.notFound"]);
+        const action = fields.action;
+        if (action === "disable") {
+          if (!(await (await deps.cognito()).disableUser(username)))
+            return fail(ctx, deps, 404, text["error.notFound"]);
+          // A disabled user is out everywhere at once, not when their tokens next refresh (S12).
+          await deps.sessions.endAll(username);
+        } else if (action === "enable") {
+          if (!(await (await deps.cognito()).enableUser(username)))
+            return fail(ctx, deps, 404, text["error.notFound"]);
+        } else if (action === "signout") {
+          await deps.sessions.endAll(username);
+        } else {
+          return fail(ctx, deps, 400, text["error.badRequest"]);
+        }
+        if (ctx.json) return json(ctx, { ok: true });
+        return redirect(ctx, `${config.basePath}/admin/users/${encodeURIComponent(username)}?done=${action}`);
+      },
+    },
+  };
+}

@@ -1,0 +1,131 @@
+/**
+ * @module
+ * Signing in and out: `GET/POST /login`, `GET/POST /logout`, `GET /session`, and the two ways a login
+ * step ends, shared with the challenge and password routes: {@link finishLogin} (a new session) and
+ * {@link toChallenge} (the next challenge, its id in the challenge cookie).
+ */
+
+import type { PublicChallenge } from "../../login/authenticate.ts";
+import type { Login } from "../../sessions/session.ts";
+import {
+  apiError,
+  type Ctx,
+  currentSession,
+  html,
+  json,
+  pageContext,
+  preSession,
+  type RouteDeps,
+  redirect,
+} from "../context.ts";
+import { anonymousPost, formBody, rateLimit } from "../guards.ts";
+import { safeNext } from "../next.ts";
+import type { Routes } from "../router.ts";
+
+/** What a caller may see of a challenge: never its id (that is the cookie) and never its Cognito session. */
+export const challengeView = (challenge: PublicChallenge): Record<string, unknown> => ({
+  name: challenge.name,
+  parameters: challenge.parameters,
+  ...(challenge.totp ? { totp: challenge.totp } : {}),
+});
+
+/** The login page, with an error and the safe `next` to carry. */
+export function loginPage(ctx: Ctx, deps: RouteDeps, status = 200, error?: string, next?: string): Response {
+  return html(
+    ctx,
+    deps.pages.login({
+      ctx: pageContext(ctx, deps, null),
+      ...(error ? { error } : {}),
+      ...(next ? { next } : {}),
+    }),
+    status,
+  );
+}
+
+/** The one answer to every credential failure: wrong password, unknown, unconfirmed, refused (R7). */
+export function loginFailed(ctx: Ctx, deps: RouteDeps, next?: string, cookies: string[] = []): Response {
+  const message = deps.text["login.failed"];
+  if (ctx.json) return apiError(ctx, "invalid_credentials", message, {}, { cookies });
+  return html(
+    ctx,
+    deps.pages.login({ ctx: pageContext(ctx, deps, null), error: message, ...(next ? { next } : {}) }),
+    401,
+    { cookies },
+  );
+}
+
+/**
+ * A finished login: a new session id (the one the browser had before is deleted, S5), the pending
+ * challenge cookie expired, then 303 to `next` or `loginRedirect` (JSON: 200 `{ user, expiresAt }`).
+ */
+export async function finishLogin(ctx: Ctx, deps: RouteDeps, login: Login, next?: string): Promise<Response> {
+  const created = await deps.sessions.replace(ctx.request, login);
+  const cookies = [created.cookie, deps.cookies.expire("challenge", ctx.secure)];
+  return ctx.json
+    ? json(ctx, { user: login.user, expiresAt: created.session.expiresAt }, 200, { cookies })
+    : redirect(ctx, next ?? deps.config.loginRedirect, { cookies });
+}
+
+/** The next step is a challenge: its id into the challenge cookie, then its page (JSON: the challenge). */
+export function toChallenge(ctx: Ctx, deps: RouteDeps, challenge: PublicChallenge, next?: string): Response {
+  const cookies = [deps.cookies.issue("challenge", challenge.id, ctx.secure)];
+  if (ctx.json) return json(ctx, { challenge: challengeView(challenge) }, 200, { cookies });
+  const query = next ? `?next=${encodeURIComponent(next)}` : "";
+  return redirect(ctx, `${deps.config.basePath}/login/challenge${query}`, { cookies });
+}
+
+/** `/login`, `/logout` and `/session`. */
+export function loginRoutes(deps: RouteDeps): Routes {
+  return {
+    "/login": {
+      async GET(ctx) {
+        const next = safeNext(ctx.url.searchParams.get("next"));
+        if (ctx.json) {
+          const session = await currentSession(ctx, deps);
+          return json(ctx, { user: session ? session.user : null });
+        }
+        return loginPage(ctx, deps, 200, undefined, next);
+      },
+      async POST(ctx) {
+        const { fields } = await anonymousPost(ctx, deps);
+        const next = safeNext(fields.next);
+        const account = fields.username ?? "";
+        await rateLimit(ctx, deps, account, next);
+        const result = await deps.login.authenticate(account, fields.password ?? "");
+        if (result.ok) {
+          await deps.limiter.succeed(account);
+          return finishLogin(ctx, deps, result, next);
+        }
+        if (result.reason === "challenge") return toChallenge(ctx, deps, result.challenge, next);
+        await deps.limiter.fail(ctx.request, account);
+        return loginFailed(ctx, deps, next);
+      },
+    },
+
+    "/logout": {
+      async GET(ctx) {
+        const session = await currentSession(ctx, deps);
+        const headers = { allow: "POST" };
+        if (ctx.json)
+          return apiError(ctx, "method_not_allowed", deps.text["error.methodNotAllowed"], {}, { headers });
+        return html(ctx, deps.pages.logout({ ctx: pageContext(ctx, deps, session) }), 405, { headers });
+      },
+      async POST(ctx) {
+        const session = await currentSession(ctx, deps);
+        await formBody(ctx, deps, () => (session ? session.id : preSession(ctx, deps)));
+        const { cookie } = await deps.sessions.end(ctx.request);
+        return ctx.json
+          ? json(ctx, { ok: true }, 200, { cookies: [cookie] })
+          : redirect(ctx, `${deps.config.basePath}/login`, { cookies: [cookie] });
+      },
+    },
+
+    "/session": {
+      async GET(ctx) {
+        const session = await currentSession(ctx, deps);
+        if (!session) return json(ctx, { error: "unauthorized", message: "Sign in first." }, 401);
+        return json(ctx, { user: session.user, expiresAt: session.expiresAt });
+      },
+    },
+  };
+}

@@ -1,0 +1,168 @@
+/**
+ * @module
+ * Registration: `GET/POST /signup` (SignUp with the mapped attributes a person may set) and
+ * `GET/POST /signup/confirm` (ConfirmSignUp with the code Cognito sent). An existing name is answered
+ * like a new one (R7); every input is checked before Cognito is called.
+ */
+import { limits } from "../../limits.ts";
+import type { FormField } from "../../pages/pages.ts";
+import { reverseMap } from "../../users/mapping.ts";
+import { validateFields } from "../../users/store.ts";
+import {
+  type Ctx,
+  type FieldErrors,
+  fieldErrors,
+  html,
+  json,
+  pageContext,
+  type RouteDeps,
+  redirect,
+} from "../context.ts";
+import {
+  codeField,
+  editable,
+  emailPattern,
+  field,
+  maxAttributeValue,
+  passwordField,
+  profileFields,
+} from "../forms.ts";
+import { anonymousPost, rateLimit } from "../guards.ts";
+import type { Routes } from "../router.ts";
+import { codeOf, codePattern } from "./password.ts";
+
+/** `/signup` and `/signup/confirm`. */
+export function signupRoutes(deps: RouteDeps): Routes {
+  const { config, text, pages } = deps;
+  const base = config.basePath;
+  const mailField = config.attributeMapping.email;
+
+  const signupFields = (values: Record<string, string> = {}, errors: FieldErrors = {}): FormField[] => [
+    field("email", text["signup.email"], {
+      value: values.email ?? "",
+      type: "email",
+      autocomplete: "email",
+      error: errors.email,
+    }),
+    passwordField("password", text["login.password"], "new-password", errors.password),
+    passwordField("confirmPassword", text["password.confirm"], "new-password", errors.confirmPassword),
+    // The mapped attributes a person may set (names, …), except the email that is already asked for.
+    ...profileFields(config, text, values, new Set(Object.keys(errors))).filter((f) => f.name !== mailField),
+  ];
+  const confirmFields = (username = "", errors: FieldErrors = {}) => [
+    field("username", text["login.username"], {
+      value: username,
+      autocomplete: "username",
+      error: errors.username,
+    }),
+    codeField("code", text["password.code"], errors.code),
+  ];
+  const signupPage = (
+    ctx: Ctx,
+    kind: "signup" | "confirm",
+    fields: FormField[],
+    status = 200,
+    notes: { error?: string; message?: string } = {},
+  ) => html(ctx, pages.signup({ ctx: pageContext(ctx, deps, null), kind, fields, ...notes }), status);
+
+  return {
+    "/signup": {
+      async GET(ctx) {
+        if (ctx.json)
+          return json(ctx, { fields: ["email", "password", ...editable(config).map(([, f]) => f)] });
+        return signupPage(ctx, "signup", signupFields());
+      },
+      async POST(ctx) {
+        const { fields, json: isJson } = await anonymousPost(ctx, deps);
+        const mail = (fields.email ?? "").trim();
+        const errors: FieldErrors = {};
+        if (!emailPattern.test(mail) || mail.length > limits.username)
+          errors.email = text["update.fieldInvalid"];
+        const password = fields.password ?? "";
+        if (password.length === 0 || password.length > limits.password)
+          errors.password = text["password.weak"];
+        else if (!isJson && fields.confirmPassword !== password)
+          errors.confirmPassword = text["password.mismatch"];
+        const attributes: Record<string, string> = {};
+        for (const [, name] of editable(config)) {
+          const value = fields[name];
+          if (value === undefined || value === "" || name === mailField) continue;
+          if (value.length > maxAttributeValue) errors[name] = text["update.fieldInvalid"];
+          else attributes[name] = value;
+        }
+        const checked = validateFields(config.userSchema, {
+          ...attributes,
+          ...(mailField ? { [mailField]: mail } : {}),
+        });
+        if (!checked.ok)
+          for (const path of checked.paths)
+            if (path in attributes) errors[path] = text["update.fieldInvalid"];
+        const again = () =>
+          fieldErrors(ctx, errors, () =>
+            signupPage(ctx, "signup", signupFields({ ...attributes, email: mail }, errors), 400, {
+              error: text["signup.invalid"],
+            }),
+          );
+        if (Object.keys(errors).length) return again();
+        await rateLimit(ctx, deps, mail);
+        // Each sign-up sends a message: it counts against the address and the name like a failed login.
+        await deps.limiter.fail(ctx.request, mail);
+        const result = await (await deps.cognito()).signUp({
+          username: mail,
+          password,
+          attributes: [
+            { Name: "email", Value: mail },
+            ...reverseMap(attributes, config.attributeMapping).filter((a) => a.Name !== "email"),
+          ],
+        });
+        if (!result.ok) {
+          if (result.reason === "weak_password") {
+            errors.password = text["password.weak"];
+            return again();
+          }
+          // An existing name is answered like a new one (R7); anything else the pool refuses about the
+          // account is "check the email", to say nothing about who is registered.
+          if (result.reason !== "exists") {
+            errors.email = text["update.fieldInvalid"];
+            return again();
+          }
+        }
+        return ctx.json
+          ? json(ctx, { ok: true, message: text["signup.sent"] })
+          : redirect(ctx, `${base}/signup/confirm?sent=1&username=${encodeURIComponent(mail)}`);
+      },
+    },
+
+    "/signup/confirm": {
+      async GET(ctx) {
+        const query = ctx.url.searchParams;
+        const username = (query.get("username") ?? "").slice(0, limits.username);
+        if (ctx.json) return json(ctx, { fields: ["username", "code"] });
+        const message = query.get("sent") === "1" ? text["signup.sent"] : undefined;
+        return signupPage(ctx, "confirm", confirmFields(username), 200, message ? { message } : {});
+      },
+      async POST(ctx) {
+        const body = await anonymousPost(ctx, deps);
+        const username = body.fields.username ?? "";
+        const code = codeOf(body.fields.code);
+        const errors: FieldErrors = {};
+        if (username.length === 0 || username.length > limits.username)
+          errors.username = text["password.badCode"];
+        if (!codePattern.test(code)) errors.code = text["password.badCode"];
+        const again = () =>
+          fieldErrors(ctx, errors, () => signupPage(ctx, "confirm", confirmFields(username, errors), 400));
+        if (Object.keys(errors).length) return again();
+        await rateLimit(ctx, deps, username);
+        const result = await (await deps.cognito()).confirmSignUp({ username, code });
+        if (!result.ok) {
+          await deps.limiter.fail(ctx.request, username);
+          errors.code = text["password.badCode"];
+          return again();
+        }
+        return ctx.json
+          ? json(ctx, { ok: true, message: text["signup.confirmed"] })
+          : redirect(ctx, `${base}/login`);
+      },
+    },
+  };
+}

@@ -1,0 +1,226 @@
+/**
+ * @module
+ * The login core, django-warrant's backend: check a username and password with Cognito (SRP or a
+ * password flow), answer the challenges Cognito asks for, and, once Cognito hands out tokens, mirror
+ * the user into its local record (`completeLogin`). Expected failures are results; outages throw.
+ */
+import type { LoginFailure, LoginStep, Tokens } from "../cognito/auth.ts";
+import { groupsOf, unverifiedClaims } from "../cognito/jwt.ts";
+import type { LoadCognito } from "../cognito/load.ts";
+import { WarrantError } from "../errors.ts";
+import { challengeAttempts, limits } from "../limits.ts";
+import type { WarrantConfig } from "../options.ts";
+import type { SessionUser } from "../sessions/store.ts";
+import type { Store } from "../storage.ts";
+import { mapAttributes } from "../users/mapping.ts";
+import { checkFields, upsertUser } from "../users/store.ts";
+import {
+  type ChallengeAnswer,
+  challengeNames,
+  listParameter,
+  type StoredChallenge,
+  totpUri,
+  validateAnswer,
+} from "./answers.ts";
+import type { PendingChallenges, PublicChallenge } from "./pending.ts";
+
+export type { PublicChallenge } from "./pending.ts";
+
+/** The result of {@link LoginCore.authenticate}. */
+export type AuthResult =
+  | { ok: true; user: SessionUser; tokens: Tokens }
+  | { ok: false; reason: LoginFailure | "unknown_user" }
+  | { ok: false; reason: "challenge"; challenge: PublicChallenge };
+
+/**
+ * The result of {@link LoginCore.respond}: everything {@link AuthResult} can be (tokens, the next
+ * challenge with a new id, a login failure), plus:
+ * - `challenge_expired`: the id is unknown, already used, older than `challengeTtl`, or Cognito no
+ *   longer accepts the challenge. Start the login again.
+ * - `invalid_answer`: the answer does not fit the challenge (e.g. a code that is not 6 digits). Nothing
+ *   was sent to Cognito and the same id stays valid; `issues` say what to fix, without echoing input.
+ * - `invalid_code` / `password_rejected`: Cognito refused the code / the new password (its policy).
+ *   The old id is used up; answer again with `challenge.id` (a new id) while `attemptsLeft` > 0.
+ * - `too_many_attempts`: the last allowed wrong answer; the challenge is gone.
+ */
+export type RespondResult =
+  | AuthResult
+  | { ok: false; reason: "challenge_expired" | "too_many_attempts" }
+  | { ok: false; reason: "invalid_answer"; issues: string[]; challenge: PublicChallenge }
+  | {
+      ok: false;
+      reason: "invalid_code" | "password_rejected";
+      attemptsLeft: number;
+      challenge: PublicChallenge;
+    };
+
+/** Options of {@link LoginCore.authenticate}. */
+export interface AuthenticateOptions {
+  /**
+   * A Cognito device key remembered for this browser (device tracking): sent as DEVICE_KEY with the
+   * login and every challenge answer. Omitted when absent.
+   */
+  deviceKey?: string;
+}
+
+/** What a pending challenge carries to its next step. */
+interface StepContext {
+  /** What the person typed at login. */
+  login?: string;
+  deviceKey?: string;
+}
+
+/** The login operations. */
+export interface LoginCore {
+  authenticate(username: string, password: string, options?: AuthenticateOptions): Promise<AuthResult>;
+  respond(challengeId: string, answer: ChallengeAnswer): Promise<RespondResult>;
+  pendingChallenge(challengeId: string): Promise<PublicChallenge | null>;
+  /** After Cognito handed out tokens: read the user, mirror it locally, build the session user. */
+  completeLogin(tokens: Tokens): Promise<AuthResult>;
+}
+
+/** Builds the login core. */
+export function createLogin(deps: {
+  config: WarrantConfig;
+  store: Store;
+  cognito: LoadCognito;
+  pending: PendingChallenges;
+}): LoginCore {
+  const { config, store, pending } = deps;
+
+  const completeLogin = async (tokens: Tokens): Promise<AuthResult> => {
+    const cognito = await deps.cognito();
+    const { username, attributes } = await cognito.getUser(tokens.accessToken);
+    const { stored, extra } = checkFields(
+      config.userSchema,
+      mapAttributes(attributes, config.attributeMapping),
+    );
+    const sub =
+      attributes.find((a) => a.Name === "sub")?.Value ??
+      String(unverifiedClaims(tokens.accessToken).sub ?? "");
+    const record = await upsertUser(store, {
+      username,
+      sub,
+      stored,
+      create: config.createUnknownUsers,
+      now: config.now(),
+      login: true,
+    });
+    if (!record) {
+      // The person is valid in Cognito but not allowed here: do not leave a live refresh token behind.
+      await cognito.revoke(tokens.refreshToken).catch(() => {});
+      return { ok: false, reason: "unknown_user" };
+    }
+    return {
+      ok: true,
+      user: { ...extra, ...record, groups: groupsOf(unverifiedClaims(tokens.idToken)) },
+      tokens,
+    };
+  };
+
+  /** Starts TOTP enrolment: the secret Cognito issues, and the new session that replaces the old one. */
+  const withTotpSetup = async (challenge: StoredChallenge, account: string): Promise<StoredChallenge> => {
+    const canSetUp = listParameter(challenge.parameters, "MFAS_CAN_SETUP");
+    if (canSetUp.length > 0 && !canSetUp.includes("SOFTWARE_TOKEN_MFA")) {
+      throw new WarrantError(
+        "unsupported_challenge",
+        "MFA_SETUP without SOFTWARE_TOKEN_MFA is not supported",
+      );
+    }
+    const { secret, session } = await (await deps.cognito()).associateSoftwareToken(challenge.session);
+    return { ...challenge, session, totp: { secret, uri: totpUri(config.totpIssuer, account, secret) } };
+  };
+
+  const afterStep = async (step: LoginStep, context: StepContext): Promise<AuthResult> => {
+    if (step.kind === "failed") return { ok: false, reason: step.reason };
+    if (step.kind === "tokens") return completeLogin(step.tokens);
+    const next = step.challenge;
+    if (!(challengeNames as readonly string[]).includes(next.name)) {
+      throw new WarrantError(
+        "unsupported_challenge",
+        `Cognito asked for ${next.name}, which is not supported`,
+      );
+    }
+    let record: StoredChallenge = {
+      ...next,
+      createdAt: config.now(),
+      attempts: 0,
+      ...(context.login ? { login: context.login } : {}),
+      ...(context.deviceKey ? { deviceKey: context.deviceKey } : {}),
+    };
+    if (record.name === "MFA_SETUP") record = await withTotpSetup(record, context.login ?? record.username);
+    // Fresh from Cognito, so its whole TTL is left and put cannot refuse it.
+    const challenge = (await pending.put(record)) as PublicChallenge;
+    return { ok: false, reason: "challenge", challenge };
+  };
+
+  return {
+    completeLogin,
+
+    async authenticate(username, password, options) {
+      if (
+        typeof username !== "string" ||
+        typeof password !== "string" ||
+        username.length === 0 ||
+        password.length === 0 ||
+        username.length > limits.username ||
+        password.length > limits.password
+      ) {
+        return { ok: false, reason: "invalid_credentials" };
+      }
+      const deviceKey =
+        typeof options?.deviceKey === "string" && options.deviceKey ? options.deviceKey : undefined;
+      const cognito = await deps.cognito();
+      const step =
+        config.authFlow === "USER_SRP_AUTH"
+          ? await cognito.srpLogin(username, password, deviceKey ? { deviceKey } : {})
+          : await cognito.passwordLogin(username, password);
+      return afterStep(step, { login: username, ...(deviceKey ? { deviceKey } : {}) });
+    },
+
+    async pendingChallenge(challengeId) {
+      // Claimed here means an answer is on its way to Cognito: no longer pending, whatever storage says.
+      if (typeof challengeId !== "string" || pending.claimed(challengeId)) return null;
+      const record = await pending.read(challengeId);
+      if (!record || pending.expired(record)) return null;
+      return pending.view(record, challengeId);
+    },
+
+    async respond(challengeId, answer) {
+      const expired = { ok: false, reason: "challenge_expired" } as const;
+      const record = await pending.read(challengeId);
+      if (!record) return expired;
+      if (pending.expired(record)) {
+        await pending.remove(challengeId);
+        return expired;
+      }
+      const checked = validateAnswer(record, answer);
+      if (!checked.ok) {
+        return {
+          ok: false,
+          reason: "invalid_answer",
+          issues: checked.issues,
+          challenge: pending.view(record, challengeId),
+        };
+      }
+      // Checked and claimed with no await in between, so two answers racing in this instance cannot both pass.
+      if (!pending.claim(challengeId)) return expired;
+      // Spent before Cognito sees the answer: a replay finds nothing, whatever Cognito says.
+      await pending.remove(challengeId);
+      const outcome = await (await deps.cognito()).answerChallenge(record, checked.answer);
+      if (outcome.kind === "expired") return expired;
+      if (outcome.kind === "retry") {
+        const attempts = record.attempts + 1;
+        if (attempts >= challengeAttempts) return { ok: false, reason: "too_many_attempts" };
+        // Cognito sends no new session with an error; the one it issued stays usable for a retry.
+        const challenge = await pending.put({ ...record, attempts });
+        if (!challenge) return expired;
+        return { ok: false, reason: outcome.reason, attemptsLeft: challengeAttempts - attempts, challenge };
+      }
+      return afterStep(outcome.step, {
+        ...(record.login ? { login: record.login } : {}),
+        ...(record.deviceKey ? { deviceKey: record.deviceKey } : {}),
+      });
+    },
+  };
+}

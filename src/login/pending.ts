@@ -1,0 +1,102 @@
+/**
+ * @module
+ * Pending login challenges in storage: `challenges:<sha-256 of the id>` holds the challenge (with its
+ * Cognito session) sealed like session tokens, for what is left of its TTL. The id is opaque, 32
+ * random bytes, and single use: it is claimed before Cognito sees an answer, and any next step gets a
+ * new one (SECURITY.md S6).
+ */
+import { sha256 } from "@oslojs/crypto/sha2";
+import { encodeHexLowerCase } from "@oslojs/encoding";
+import type { Challenge } from "../cognito/auth.ts";
+import { challengeTtl } from "../limits.ts";
+import { randomToken } from "../sessions/cookie.ts";
+import type { Keyring, Sealed } from "../sessions/crypto.ts";
+import type { Store } from "../storage.ts";
+import type { StoredChallenge, TotpSetup } from "./answers.ts";
+
+/** A pending challenge as the caller sees it: answer it with `warrant.respond(challenge.id, ...)`. */
+export interface PublicChallenge extends Challenge {
+  /** Opaque, single-use handle of the pending challenge (its Cognito session stays in storage). */
+  id: string;
+  /** MFA_SETUP only: the TOTP secret to show (as a QR code of `uri`, and as text to type). */
+  totp?: TotpSetup;
+}
+
+/** The pending challenges of one warrant. */
+export interface PendingChallenges {
+  /** Stores a challenge under a fresh id for what is left of its TTL; `null` when none is left. */
+  put(record: StoredChallenge): Promise<PublicChallenge | null>;
+  /** The challenge under `id`; `null` when the id is malformed, unknown, or does not open (altered, wrong key). */
+  read(id: string): Promise<StoredChallenge | null>;
+  /** True when the challenge's TTL has run out. */
+  expired(record: StoredChallenge): boolean;
+  /** Claims `id` for one answer in this instance; false when it was claimed already (a racing answer). */
+  claim(id: string): boolean;
+  /** True when an answer with `id` is on its way to Cognito from this instance. */
+  claimed(id: string): boolean;
+  remove(id: string): Promise<void>;
+  /** What the caller may see of a stored challenge. */
+  view(record: StoredChallenge, id: string): PublicChallenge;
+}
+
+const utf8 = new TextEncoder();
+const idPattern = /^[A-Za-z0-9_-]{20,64}$/;
+const keyOf = (id: string) => `challenges:${encodeHexLowerCase(sha256(utf8.encode(id)))}`;
+
+/** Builds the pending-challenge store. */
+export function createPendingChallenges(deps: {
+  store: Store;
+  keyring: Keyring;
+  now: () => number;
+}): PendingChallenges {
+  const { store, keyring, now } = deps;
+  // Challenge keys answered in this instance, until their TTL would have ended: a second answer that
+  // read the record before the first one deleted it is still a replay. (Storage has no atomic take, so
+  // across instances the delete-before-send is what keeps an id single use.)
+  const spent = new Map<string, number>();
+  const view = (record: StoredChallenge, id: string): PublicChallenge => ({
+    name: record.name,
+    parameters: record.parameters,
+    username: record.username,
+    ...(record.totp ? { totp: record.totp } : {}),
+    id,
+  });
+
+  return {
+    async put(record) {
+      const left = challengeTtl * 1000 - (now() - record.createdAt);
+      if (left <= 0) return null;
+      const id = randomToken();
+      const key = keyOf(id);
+      // Sealed like session tokens: Cognito's challenge session and a TOTP secret are credentials too.
+      await store.set(key, await keyring.seal(JSON.stringify(record), key), left / 1000);
+      return view(record, id);
+    },
+
+    async read(id) {
+      if (typeof id !== "string" || !idPattern.test(id)) return null;
+      const key = keyOf(id);
+      const sealed = await store.get<Sealed>(key);
+      if (!sealed) return null;
+      const plain = await keyring.open(sealed, key);
+      return plain === null ? null : (JSON.parse(plain) as StoredChallenge);
+    },
+
+    expired: (record) => now() - record.createdAt >= challengeTtl * 1000,
+
+    claim(id) {
+      const key = keyOf(id);
+      const t = now();
+      for (const [k, until] of spent) if (until <= t) spent.delete(k);
+      if (spent.has(key)) return false;
+      spent.set(key, t + challengeTtl * 1000);
+      return true;
+    },
+
+    claimed: (id) => spent.has(keyOf(id)),
+
+    remove: (id) => store.remove(keyOf(id)),
+
+    view,
+  };
+}

@@ -1,0 +1,78 @@
+/**
+ * @module
+ * Refreshing a session's Cognito tokens: one refresh per session at a time in this instance
+ * (single-flight), re-read after winning (another instance may have refreshed, or the user logged out),
+ * and never resurrecting a session deleted meanwhile (SECURITY.md S10, S13). A refresh token Cognito
+ * refuses ends the session; an outage keeps it, and while the access token still works the request
+ * carries on with it.
+ */
+import { groupsOf, unverifiedClaims } from "../cognito/jwt.ts";
+import type { LoadCognito } from "../cognito/load.ts";
+import { WarrantError } from "../errors.ts";
+import type { WarrantConfig } from "../options.ts";
+import type { Store } from "../storage.ts";
+import { type LocalUser, userKey } from "../users/store.ts";
+import { SessionInvalid, type SessionRecord, type Sessions, type SessionUser } from "./store.ts";
+
+/** Refresh when the access token expires within this many ms. */
+export const refreshWindow = 60_000;
+
+/** Refreshes a session by id; `null` when the session is gone (ended, or its refresh token refused). */
+export type Refresh = (id: string) => Promise<SessionRecord | null>;
+
+/** Builds the single-flight refresh over the session records. */
+export function createRefresh(deps: {
+  config: WarrantConfig;
+  store: Store;
+  records: Sessions;
+  cognito: LoadCognito;
+}): Refresh {
+  const { config, store, records } = deps;
+  const inflight = new Map<string, Promise<SessionRecord | null>>();
+
+  const run = async (id: string): Promise<SessionRecord | null> => {
+    const current = await records.read(id);
+    if (!current) return null;
+    const now = config.now();
+    if (current.accessExpiresAt - now >= refreshWindow) return current;
+    let tokens: Awaited<ReturnType<Sessions["openTokens"]>>;
+    try {
+      tokens = await records.openTokens(id, current);
+    } catch (error) {
+      if (!(error instanceof SessionInvalid)) throw error;
+      await records.destroy(id, current.username);
+      return null;
+    }
+    let result: Awaited<ReturnType<Awaited<ReturnType<LoadCognito>>["refresh"]>>;
+    try {
+      result = await (await deps.cognito()).refresh(current.username, tokens.refreshToken);
+    } catch (error) {
+      const transient =
+        error instanceof WarrantError &&
+        (error.code === "cognito_unavailable" || error.code === "cognito_throttled");
+      if (transient && current.accessExpiresAt > now) return current;
+      throw error;
+    }
+    if (!result.ok) {
+      await records.destroy(id, current.username);
+      return null;
+    }
+    const fresh = result.tokens;
+    const local = await store.get<LocalUser>(userKey(current.username));
+    const user: SessionUser = {
+      ...current.user,
+      ...(local ?? {}),
+      groups: groupsOf(unverifiedClaims(fresh.idToken)),
+    };
+    return records.replaceTokens(id, fresh, user);
+  };
+
+  return (id) => {
+    let running = inflight.get(id);
+    if (!running) {
+      running = run(id).finally(() => inflight.delete(id));
+      inflight.set(id, running);
+    }
+    return running;
+  };
+}

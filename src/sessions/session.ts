@@ -1,0 +1,120 @@
+/**
+ * @module
+ * The session core: what a request's cookie means. `get` finds the request's session (refreshing its
+ * tokens when due, sliding its idle expiry), `start` begins one for a login, `replace` begins one and
+ * ends the one the browser had (a new id at every login, SECURITY.md S5), `end` logs out (the record
+ * deleted, the refresh token revoked at Cognito, the cookie expired) and `endAll` ends every session of
+ * a user.
+ */
+import type { Tokens } from "../cognito/auth.ts";
+import type { LoadCognito } from "../cognito/load.ts";
+import type { WarrantConfig } from "../options.ts";
+import { type Cookies, isSecure } from "./cookie.ts";
+import { type Refresh, refreshWindow } from "./refresh.ts";
+import { type Session, type Sessions, type SessionUser, sessionId } from "./store.ts";
+
+/** What `createSession` hands back: the token for the cookie and the Set-Cookie header value. */
+export interface NewSession {
+  token: string;
+  /** A ready `Set-Cookie` header value. */
+  cookie: string;
+  session: Session;
+}
+
+/** A successful login, as a session starts from it. */
+export interface Login {
+  user: SessionUser;
+  tokens: Tokens;
+}
+
+/** The session operations the handler and the application use. */
+export interface SessionCore {
+  /** The request's session, tokens refreshed when due; `null` when there is none. */
+  get(request: Request): Promise<Session | null>;
+  /** Starts a session; pass the request so the cookie fits the site (https or not). */
+  start(login: Login, request?: Request): Promise<NewSession>;
+  /** Starts a session and ends the one the request's browser had, if any (S5). */
+  replace(request: Request, login: Login): Promise<NewSession>;
+  /** Ends the request's session and revokes its refresh token; the Set-Cookie that clears the cookie. */
+  end(request: Request): Promise<{ cookie: string }>;
+  /** Ends one session by id without calling Cognito (its tokens no longer work). */
+  discard(id: string, username: string): Promise<void>;
+  /** Ends every session of a user; how many ended. */
+  endAll(username: string): Promise<number>;
+  /** Replaces the user a session carries (after a profile update). */
+  updateUser(id: string, user: SessionUser): Promise<void>;
+  /** How many sessions a user has in this store. */
+  count(username: string): Promise<number>;
+}
+
+/** Builds the session core. */
+export function createSessionCore(deps: {
+  config: WarrantConfig;
+  records: Sessions;
+  refresh: Refresh;
+  cookies: Cookies;
+  cognito: LoadCognito;
+}): SessionCore {
+  const { config, records, refresh, cookies } = deps;
+  const secureFor = (request?: Request) =>
+    request ? isSecure(request, config.origins) : (config.origins?.[0]?.startsWith("https:") ?? false);
+  const idOf = (request: Request) => {
+    const token = cookies.read(request, "session", secureFor(request));
+    return token ? sessionId(token) : null;
+  };
+
+  const core: SessionCore = {
+    async get(request) {
+      const id = idOf(request);
+      if (!id) return null;
+      let record = await records.read(id);
+      if (!record) return null;
+      record =
+        record.accessExpiresAt - config.now() < refreshWindow
+          ? await refresh(id)
+          : await records.touch(id, record);
+      return record ? records.view(id, record) : null;
+    },
+
+    async start(login, request) {
+      const { token, id, record } = await records.create(login.user, login.tokens);
+      return {
+        token,
+        cookie: cookies.issue("session", token, secureFor(request)),
+        session: records.view(id, record),
+      };
+    },
+
+    async replace(request, login) {
+      const previous = idOf(request);
+      if (previous) {
+        const old = await records.read(previous);
+        if (old) await records.destroy(previous, old.username);
+      }
+      return core.start(login, request);
+    },
+
+    async end(request) {
+      const secure = secureFor(request);
+      const id = idOf(request);
+      if (id) {
+        const record = await records.read(id);
+        if (record) {
+          await records.destroy(id, record.username);
+          // Revocation is best effort: a Cognito outage must not keep anyone logged in locally.
+          try {
+            const tokens = await records.openTokens(id, record);
+            await (await deps.cognito()).revoke(tokens.refreshToken);
+          } catch {}
+        }
+      }
+      return { cookie: cookies.expire("session", secure) };
+    },
+
+    discard: (id, username) => records.destroy(id, username),
+    endAll: (username) => records.destroyAll(username),
+    updateUser: (id, user) => records.updateUser(id, user),
+    count: async (username) => (await records.list(username)).length,
+  };
+  return core;
+}
