@@ -19,6 +19,7 @@ export { errorCodes, WarrantError } from "./errors.ts";
 export type { BearerContext, BearerOptions } from "./http/bearer.ts";
 export type { ApiErrorCode } from "./http/context.ts";
 export { apiErrorCodes } from "./http/context.ts";
+export type { WarrantExtension } from "./http/extensions.ts";
 export { safeNext } from "./http/next.ts";
 export type { ProtectContext } from "./http/protect.ts";
 export { challengeAttempts, challengeTtl, limits } from "./limits.ts";

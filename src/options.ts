@@ -36,6 +36,15 @@ export interface RateLimitOptions {
   clientAddressHeader?: string;
 }
 
+/**
+ * What the options know of an extension: its name. What an extension may do (routes, hooks) is declared
+ * by `WarrantExtension` in `extensions.ts`, which the handler reads; the options stay below the HTTP layer.
+ */
+export interface ExtensionBase {
+  /** A unique name, e.g. `"managed-login"`. */
+  readonly name: string;
+}
+
 /** The login flows the library speaks. */
 export type AuthFlow = "USER_SRP_AUTH" | "USER_PASSWORD_AUTH" | "ADMIN_USER_PASSWORD_AUTH";
 
@@ -110,6 +119,8 @@ export interface WarrantOptions {
    * @default the user pool id
    */
   totpIssuer?: string;
+  /** Optional features, each from its own module (e.g. managed login, passkeys). @default [] */
+  extensions?: ExtensionBase[];
 }
 
 const nonEmpty = v.pipe(v.string("must be a non-empty string"), v.minLength(1, "must be a non-empty string"));
@@ -243,6 +254,20 @@ const schema = v.strictObject(
         v.regex(/^[^:]{1,64}$/, "must be a non-empty string without ':' of at most 64 characters"),
       ),
     ),
+    extensions: v.optional(
+      v.pipe(
+        v.array(
+          v.custom<ExtensionBase>(
+            (e) => typeof e === "object" && e !== null && typeof (e as ExtensionBase).name === "string",
+            "must be a warrant extension (an object with a name)",
+          ),
+        ),
+        v.check(
+          (list) => new Set(list.map((e) => e.name)).size === list.length,
+          "must not hold two extensions of one name",
+        ),
+      ),
+    ),
   },
   "is not a known option",
 );
@@ -282,6 +307,7 @@ export interface WarrantConfig {
   readonly rateLimit: Readonly<RateLimitOptions> | false;
   readonly now: () => number;
   readonly totpIssuer: string;
+  readonly extensions: readonly ExtensionBase[];
 }
 
 const recordOptions = new Set(["attributeMapping", "pages"]);
@@ -371,5 +397,6 @@ export function resolveConfig(options: WarrantOptions): WarrantConfig {
     rateLimit: o.rateLimit === false ? false : Object.freeze({ ...(o.rateLimit ?? {}) }),
     now: (o.now as (() => number) | undefined) ?? Date.now,
     totpIssuer: o.totpIssuer ?? o.userPoolId,
+    extensions: Object.freeze([...((o.extensions as ExtensionBase[] | undefined) ?? [])]),
   });
 }

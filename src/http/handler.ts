@@ -14,6 +14,7 @@ import type { SessionCore } from "../sessions/session.ts";
 import type { Store } from "../storage.ts";
 import type { RouteDeps } from "./context.ts";
 import { createCsrf } from "./csrf.ts";
+import { mergeRoutes } from "./extensions.ts";
 import { createProtect, type ProtectedHandler } from "./protect.ts";
 import { createRateLimiter } from "./rate-limit.ts";
 import { createRouter } from "./router.ts";
@@ -58,13 +59,14 @@ export function createHandler(services: HandlerServices): Http {
     limiter: createRateLimiter(services.store, config.rateLimit, config.now),
     onError: config.onError ?? logError,
   };
-  const handler = createRouter(deps, {
+  const builtin = {
     ...loginRoutes(deps),
     ...challengeRoutes(deps),
     ...profileRoutes(deps),
     ...passwordRoutes(deps),
     ...signupRoutes(deps),
     ...adminRoutes(deps),
-  });
+  };
+  const handler = createRouter(deps, mergeRoutes(builtin, deps, config.extensions));
   return { handler, protect: createProtect(deps) };
 }
