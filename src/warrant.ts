@@ -6,8 +6,8 @@
  */
 import { createStorage } from "unstorage";
 import type { Tokens } from "./cognito/auth.ts";
-import { cognitoLoader } from "./cognito/load.ts";
-import { createVerifier, type TokenUse, type VerifyResult } from "./cognito/verify.ts";
+import { cognitoLoader, lazyVerifier } from "./cognito/load.ts";
+import type { TokenUse, VerifyResult } from "./cognito/verify.ts";
 import { type BearerContext, type BearerOptions, createBearer } from "./http/bearer.ts";
 import { createHandler } from "./http/handler.ts";
 import type { ProtectedHandler } from "./http/protect.ts";
@@ -113,7 +113,7 @@ export function createWarrant(options: WarrantOptions): Warrant {
   const pending = createPendingChallenges({ store, keyring, now: config.now });
   const login = createLogin({ config, store, cognito, pending });
   const http = createHandler({ config, store, cookies, sessions, login, cognito });
-  const verifier = createVerifier(config);
+  const verifier = lazyVerifier(config);
   return {
     config,
     authenticate: login.authenticate,

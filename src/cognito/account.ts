@@ -5,6 +5,11 @@
  * refusals a page can explain; an outage, a throttle or a wrong client secret throws `WarrantError`
  * (503, 429, 500), so a caller never mistakes one for the other.
  */
+
+import type { WarrantConfig } from "../options.ts";
+import type { Attribute } from "../users/mapping.ts";
+import type { Cognito } from "./client.ts";
+import { classify, refusalName, toWarrantError, wrongCurrentPassword } from "./errors.ts";
 import {
   ChangePasswordCommand,
   ConfirmForgotPasswordCommand,
@@ -13,11 +18,7 @@ import {
   GetUserCommand,
   SignUpCommand,
   UpdateUserAttributesCommand,
-} from "@aws-sdk/client-cognito-identity-provider";
-import type { WarrantConfig } from "../options.ts";
-import type { Attribute } from "../users/mapping.ts";
-import type { Cognito } from "./client.ts";
-import { classify, refusalName, toWarrantError, wrongCurrentPassword } from "./errors.ts";
+} from "./sdk.ts";
 import { secretHashField } from "./secret-hash.ts";
 
 /** Cognito no longer accepts the access token (revoked, signed out everywhere): the session is over. */

@@ -54,8 +54,15 @@ fieldset[aria-invalid=true]{border-color:var(--error)}
 .secret{font-size:1.2em;letter-spacing:.05em}
 `;
 
-/** The CSP source that allows exactly the built-in stylesheet. */
-export const stylesheetHash: string = `'sha256-${encodeBase64(sha256(new TextEncoder().encode(stylesheet)))}'`;
+let hash: string | undefined;
+/**
+ * The CSP source that allows exactly the built-in stylesheet. Computed on first use, not at import: a
+ * SHA-256 in a cold isolate costs milliseconds of start-up that a Worker serving no HTML should not pay.
+ */
+export function stylesheetHash(): string {
+  hash ??= `'sha256-${encodeBase64(sha256(new TextEncoder().encode(stylesheet)))}'`;
+  return hash;
+}
 
 /** Wraps page content in the document frame. */
 export function layout(title: string, content: string, lang = "en"): string {
