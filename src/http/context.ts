@@ -5,6 +5,7 @@
  * and the table of every `error` code the JSON API answers with.
  */
 import type { LoadCognito } from "../cognito/load.ts";
+import { WarrantError } from "../errors.ts";
 import type { LoginCore } from "../login/authenticate.ts";
 import type { WarrantConfig } from "../options.ts";
 import type { PageContext, Pages } from "../pages/pages.ts";
@@ -114,6 +115,26 @@ export interface RouteDeps {
   readonly onError: (error: unknown, requestId: string) => void;
 }
 
+/** What {@link fail} needs: the error page, the text and the config. */
+export interface FailDeps {
+  readonly config: WarrantConfig;
+  readonly pages: Pick<Pages, "error">;
+  readonly text: Text;
+}
+
+/** What the error boundary and `protect` need besides {@link FailDeps}. */
+export interface GuardDeps extends FailDeps {
+  readonly sessions: SessionCore;
+  readonly onError: (error: unknown, requestId: string) => void;
+}
+
+/** The default `onError`: one line with the code and our own message, never a cause (it may hold Cognito's text). */
+export function logError(error: unknown, requestId: string): void {
+  const what =
+    error instanceof WarrantError ? `${error.code}: ${error.message}` : ((error as Error)?.name ?? "Error");
+  console.error(`warrant: request ${requestId} failed (${what})`);
+}
+
 /** A short random id that ties a response to its log line. */
 export function newRequestId(): string {
   const bytes = crypto.getRandomValues(new Uint8Array(8));
@@ -179,13 +200,7 @@ export const apiError = (
 ): Response => json(ctx, { error: code, message, ...fields }, status, more);
 
 /** A failure: JSON `{ error, message, requestId }`, or the error page. */
-export function fail(
-  ctx: Ctx,
-  deps: Pick<RouteDeps, "pages" | "text" | "config">,
-  status: number,
-  message: string,
-  more?: More,
-): Response {
+export function fail(ctx: Ctx, deps: FailDeps, status: number, message: string, more?: More): Response {
   if (ctx.json)
     return json(
       ctx,

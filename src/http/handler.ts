@@ -4,7 +4,6 @@
  * over the router, with the services every route shares.
  */
 import type { LoadCognito } from "../cognito/load.ts";
-import { WarrantError } from "../errors.ts";
 import type { LoginCore } from "../login/authenticate.ts";
 import type { WarrantConfig } from "../options.ts";
 import { builtinPages, type Pages } from "../pages/pages.ts";
@@ -12,7 +11,7 @@ import { defaultText, type Text } from "../pages/text.ts";
 import type { Cookies } from "../sessions/cookie.ts";
 import type { SessionCore } from "../sessions/session.ts";
 import type { Store } from "../storage.ts";
-import type { RouteDeps } from "./context.ts";
+import { logError, type RouteDeps } from "./context.ts";
 import { createCsrf } from "./csrf.ts";
 import { mergeRoutes } from "./extensions.ts";
 import { createProtect, type ProtectedHandler } from "./protect.ts";
@@ -39,13 +38,6 @@ export interface HandlerServices {
 export interface Http {
   handler: (request: Request) => Promise<Response>;
   protect: (inner: ProtectedHandler) => (request: Request) => Promise<Response>;
-}
-
-/** One line on the console: the code and our own message, never a cause (it may hold Cognito's text). */
-function logError(error: unknown, requestId: string): void {
-  const what =
-    error instanceof WarrantError ? `${error.code}: ${error.message}` : ((error as Error)?.name ?? "Error");
-  console.error(`warrant: request ${requestId} failed (${what})`);
 }
 
 /** Builds the route services, the handler and `protect`. */

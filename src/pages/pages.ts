@@ -156,6 +156,17 @@ function grouped(secret: string): string {
   return (secret.match(/.{1,4}/g) ?? []).join(" ");
 }
 
+/** The built-in error page, on its own so that `protect` without the account pages can use it. */
+export function errorPage({ ctx, message, requestId }: PageProps["error"]): string {
+  const t = ctx.text;
+  return layout(
+    t["error.title"],
+    `<h1>${escapeHtml(t["error.title"])}</h1>
+<p>${escapeHtml(message)}</p>
+<p>${escapeHtml(t["error.body"])} <code>${escapeHtml(requestId)}</code></p>`,
+  );
+}
+
 /** The built-in pages. */
 export const builtinPages: Pages = {
   login({ ctx, error, next }) {
@@ -357,13 +368,5 @@ ${action("signout", t["admin.signout"])}
     );
   },
 
-  error({ ctx, message, requestId }) {
-    const t = ctx.text;
-    return layout(
-      t["error.title"],
-      `<h1>${escapeHtml(t["error.title"])}</h1>
-<p>${escapeHtml(message)}</p>
-<p>${escapeHtml(t["error.body"])} <code>${escapeHtml(requestId)}</code></p>`,
-    );
-  },
+  error: errorPage,
 };
