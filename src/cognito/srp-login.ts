@@ -47,7 +47,10 @@ export async function srpLogin(
 ): Promise<LoginStep> {
   let srp: ReturnType<typeof createSrpClient>;
   try {
-    srp = createSrpClient(options.random ? { random: options.random } : {});
+    srp = createSrpClient({
+      ...(options.random ? { random: options.random } : {}),
+      ...(config.modPow ? { modPow: config.modPow } : {}),
+    });
   } catch (error) {
     throw srpFailed(error);
   }
