@@ -10,7 +10,8 @@
  * - the client side of an SRP login: ours, ours with the OpenSSL `modPow` (adapters/node-crypto.ts), and
  *   amazon-cognito-identity-js, all answering the first known-answer vector's challenge.
  *
- * Each figure is the median of per-call means over batches, after a warm-up. The peers are
+ * Contenders run interleaved (a batch each in turn, round after round) after a warm-up; each figure is
+ * the median of its per-call means. The peers are
  * devDependencies used only here. The JWKS that `warrant.verifyToken` fetches comes from a stand-in
  * `fetch` (FAKE_JWKS_FETCH below): the benchmark measures verification with cached keys, not a network.
  */
@@ -26,24 +27,35 @@ import { createStorage } from "unstorage";
 import { modPow } from "../../adapters/node-crypto.ts";
 import { createSrpClient } from "../../src/cognito/srp.ts";
 import { createWarrant } from "../../src/mod.ts";
-import { aws as awsSrp, type Impl, measure as measureSrp, ours as oursSrp, vector } from "../srp/impls.ts";
+import { aws as awsSrp, type Impl, ours as oursSrp, vector } from "../srp/impls.ts";
 
 const secret = "bench-secret-0123456789-abcdefghijklmnop";
 const userPoolId = "eu-west-1_Bench0001";
 const clientId = "bench-client";
 const issuer = `https://cognito-idp.eu-west-1.amazonaws.com/${userPoolId}`;
 
-/** Median of per-call means (µs) over batches of `batch` sequential calls, after a warm-up. */
-async function time(n: number, work: () => Promise<unknown>, batch = 50): Promise<number> {
-  for (let i = 0; i < Math.min(1000, n / 5); i++) await work();
-  const samples: number[] = [];
-  for (let i = 0; i < n / batch; i++) {
-    const start = performance.now();
-    for (let j = 0; j < batch; j++) await work();
-    samples.push(((performance.now() - start) / batch) * 1000);
+/**
+ * Times contenders side by side: a warm-up for each, then rounds in which each runs one batch of
+ * `batch` sequential calls in turn (so a drift of the machine's speed falls on all of them alike); the
+ * figure is each one's median per-call mean, in µs.
+ */
+async function race(
+  calls: number,
+  contenders: Record<string, () => Promise<unknown>>,
+  batch = 50,
+): Promise<Record<string, number>> {
+  const entries = Object.entries(contenders);
+  for (const [, work] of entries) for (let i = 0; i < Math.min(1000, calls / 4); i++) await work();
+  const samples = new Map(entries.map(([name]) => [name, [] as number[]]));
+  for (let round = 0; round < calls / batch; round++) {
+    for (const [name, work] of entries) {
+      const start = performance.now();
+      for (let j = 0; j < batch; j++) await work();
+      samples.get(name)!.push(((performance.now() - start) / batch) * 1000);
+    }
   }
-  samples.sort((a, b) => a - b);
-  return samples[Math.floor(samples.length / 2)]!;
+  const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)]!;
+  return Object.fromEntries(entries.map(([name]) => [name, median(samples.get(name)!)]));
 }
 
 const b64url = (bytes: Uint8Array | string) =>
@@ -185,30 +197,51 @@ const oursModPow: Impl = {
     return (await client.respond({ ...vector, now: new Date(vector.now) })).PASSWORD_CLAIM_SIGNATURE;
   },
 };
-const srpClock = () => performance.now();
-const srp = async (impl: Impl, batches: number) =>
-  (await measureSrp(impl, { warmup: Math.ceil(batches / 5), batches, perBatch: 1, clock: srpClock })).median *
-  1000;
+
+/**
+ * SRP logins side by side: each implementation first reproduces the known answer, then 14 rounds in
+ * which each runs its batch (the AWS client, ~100× slower, one login a round); the median per-login
+ * time in µs, under "srp: <name>".
+ */
+async function srpRace(impls: [Impl, number][]): Promise<Record<string, number>> {
+  for (const [impl] of impls) {
+    if ((await impl.check()) !== vector.signature) throw new Error(`${impl.name} misses the known answer`);
+    for (let i = 0; i < 3; i++) await impl.login();
+  }
+  const samples = impls.map(() => [] as number[]);
+  for (let round = 0; round < 14; round++) {
+    for (const [i, [impl, batch]] of impls.entries()) {
+      const start = performance.now();
+      for (let j = 0; j < batch; j++) await impl.login();
+      samples[i]!.push(((performance.now() - start) / batch) * 1000);
+    }
+  }
+  const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)]!;
+  return Object.fromEntries(impls.map(([impl], i) => [`srp: ${impl.name}`, median(samples[i]!)]));
+}
 
 const results: Record<string, number> = {
-  "session: warrant.getSession": await time(20_000, () => warrant.getSession(ourRequest)),
-  "session: warrant.protect, whole request": await time(20_000, () => app(ourRequest)),
-  "session: Auth.js /auth/session (JWT cookie)": await time(4_000, authCheck),
-  "session: better-auth api.getSession (memory)": await time(4_000, () =>
-    better.api.getSession({ headers: betterHeaders }),
-  ),
-  "token: warrant.verifyToken": await time(4_000, () => warrant.verifyToken(jwt)),
-  "token: aws-jwt-verify CognitoJwtVerifier": await time(4_000, () => awsVerifier.verify(jwt)),
-  "token: jose jwtVerify": await time(4_000, joseVerify),
-  "srp: warrant": await srp(oursSrp, 100),
-  "srp: warrant + OpenSSL modPow": await srp(oursModPow, 100),
-  "srp: amazon-cognito-identity-js": await srp(awsSrp, 12),
+  ...(await race(4_000, {
+    "session: warrant.getSession": () => warrant.getSession(ourRequest),
+    "session: warrant.protect, whole request": () => app(ourRequest),
+    "session: Auth.js /auth/session (JWT cookie)": authCheck,
+    "session: better-auth api.getSession (memory)": () => better.api.getSession({ headers: betterHeaders }),
+  })),
+  ...(await race(4_000, {
+    "token: warrant.verifyToken": () => warrant.verifyToken(jwt),
+    "token: aws-jwt-verify CognitoJwtVerifier": () => awsVerifier.verify(jwt),
+    "token: jose jwtVerify": joseVerify,
+  })),
+  ...(await srpRace([
+    [oursSrp, 8],
+    [oursModPow, 8],
+    [awsSrp, 1],
+    // OpenSSL doing the whole login's maths (node:crypto hashes too): the floor, on Node.
+    ...(process.versions.bun || process.versions.deno
+      ? []
+      : [[(await import("../srp/openssl.ts")).openssl, 8] as [Impl, number]]),
+  ])),
 };
-// OpenSSL doing the whole login's maths (node:crypto hashes too): the floor on Node.
-if (!process.versions.bun && !process.versions.deno) {
-  const { openssl } = await import("../srp/openssl.ts");
-  results["srp: OpenSSL reference (node:crypto)"] = await srp(openssl, 100);
-}
 globalThis.fetch = realFetch;
 console.log(
   JSON.stringify({
