@@ -75,11 +75,14 @@ export const valueHash = (value: string): string => encodeHexLowerCase(sha256(ut
 
 type Failure = "not_found" | "conflict" | "unavailable" | "rejected";
 
-/** Sorts an SDK error (or a network error, which has no `$metadata`). */
+/**
+ * Sorts an SDK error. API Gateway answered only when the error carries an HTTP status: the SDK attaches
+ * `$metadata` to connection errors too (refused, reset, unresolved), without one, and those are outages.
+ */
 function classify(error: unknown): Failure {
-  const e = error as { name?: string; $fault?: string; $metadata?: { httpStatusCode?: number } };
-  if (!e || typeof e !== "object" || !("$metadata" in e)) return "unavailable";
-  const status = e.$metadata?.httpStatusCode ?? 0;
+  const e = error as { name?: string; $fault?: string; $metadata?: { httpStatusCode?: unknown } } | null;
+  const status = typeof e === "object" && e !== null ? e.$metadata?.httpStatusCode : undefined;
+  if (typeof status !== "number" || !e) return "unavailable";
   if (e.$fault === "server" || status >= 500 || status === 429) return "unavailable";
   if (e.name === "TooManyRequestsException" || e.name === "LimitExceededException") return "unavailable";
   if (e.name === "NotFoundException") return "not_found";

@@ -60,7 +60,8 @@ export interface ApiGatewaySettings {
   readonly pages: NonNullable<ApiGatewayOptions["pages"]>;
 }
 
-const planId = v.pipe(v.string(), v.regex(/^[A-Za-z0-9]{1,64}$/));
+const plansMessage = 'must be "all" or a non-empty list of usage plan ids';
+const planId = v.pipe(v.string(plansMessage), v.regex(/^[A-Za-z0-9]{1,64}$/, plansMessage));
 const schema = v.strictObject(
   {
     keyIdAttribute: v.optional(
@@ -71,8 +72,8 @@ const schema = v.strictObject(
     ),
     plans: v.optional(
       v.union(
-        [v.literal("all"), v.pipe(v.array(planId), v.minLength(1))],
-        'must be "all" or a non-empty list of usage plan ids',
+        [v.literal("all", plansMessage), v.pipe(v.array(planId, plansMessage), v.minLength(1, plansMessage))],
+        plansMessage,
       ),
     ),
     region: v.optional(v.pipe(v.string(), v.regex(/^[a-z0-9-]+$/, "must be a region like eu-west-1"))),

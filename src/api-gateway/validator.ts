@@ -7,7 +7,7 @@
  * Verdicts are kept for `cacheTtl` seconds under the SHA-256 of the key, never the key itself. An
  * unknown key is not remembered one by one (random keys must not fill memory): it is looked up in the
  * id index, which is listed again when it is older than `cacheTtl`, or at most every 10 s when a key is
- * missing from it, one listing at a time.
+ * missing from it, one listing at a time. Requests that present one key at the same time share one check.
  */
 import { keysEqual } from "../api-key.ts";
 import type { GatewayCalls } from "./calls.ts";
@@ -72,11 +72,7 @@ export function createKeyValidator(deps: ValidatorDeps): (key: string) => Promis
     return ok;
   };
 
-  return async (key) => {
-    const hash = valueHash(key);
-    const cached = verdicts.get(hash);
-    if (cached && cached.until > deps.now()) return cached.ok;
-    verdicts.delete(hash);
+  const check = async (key: string, hash: string): Promise<boolean> => {
     const id = await idOf(hash);
     if (!id) return false;
     const found = await deps.calls().getKey(id, true);
@@ -88,5 +84,20 @@ export function createKeyValidator(deps: ValidatorDeps): (key: string) => Promis
       hash,
       plans.some((p) => deps.offered(p.id)),
     );
+  };
+
+  // Callers presenting one key at once share one check.
+  const inFlight = new Map<string, Promise<boolean>>();
+  return async (key) => {
+    const hash = valueHash(key);
+    const cached = verdicts.get(hash);
+    if (cached && cached.until > deps.now()) return cached.ok;
+    verdicts.delete(hash);
+    let pending = inFlight.get(hash);
+    if (!pending) {
+      pending = check(key, hash).finally(() => inFlight.delete(hash));
+      inFlight.set(hash, pending);
+    }
+    return pending;
   };
 }

@@ -10,6 +10,7 @@
  * NotFoundException), and GetApiKeys / GetUsagePlans ignore `limit` (one page).
  */
 import { type ChildProcess, spawn, spawnSync } from "node:child_process";
+import { createServer } from "node:http";
 import {
   APIGatewayClient,
   CreateApiKeyCommand,
@@ -117,4 +118,57 @@ export async function createKey(
     );
   }
   return { id: key.id!, value: key.value! };
+}
+
+/** A loopback front for moto that counts the requests the extension sends, by method and path. */
+export interface GatewayFront {
+  endpoint: string;
+  /** The requests seen, oldest first, as `GET /apikeys` (the path without its query). */
+  requests(): string[];
+  /** How many requests matched. */
+  count(pattern: RegExp): number;
+  reset(): void;
+  close(): Promise<void>;
+}
+
+/** Starts a counting front that forwards everything to `upstream` (a moto endpoint). */
+export async function startGatewayFront(upstream: string): Promise<GatewayFront> {
+  const seen: string[] = [];
+  const server = createServer(async (req, res) => {
+    const chunks: Buffer[] = [];
+    for await (const c of req) chunks.push(c as Buffer);
+    const url = new URL(req.url ?? "/", upstream);
+    seen.push(`${req.method} ${url.pathname}`);
+    const headers = new Headers();
+    for (const [k, v] of Object.entries(req.headers))
+      if (typeof v === "string" && k !== "host") headers.set(k, v);
+    try {
+      const r = await fetch(url, {
+        method: req.method ?? "GET",
+        headers,
+        ...(chunks.length ? { body: Buffer.concat(chunks) } : {}),
+      });
+      const body = Buffer.from(await r.arrayBuffer());
+      res.writeHead(r.status, { "content-type": r.headers.get("content-type") ?? "application/json" });
+      res.end(body);
+    } catch {
+      res.destroy();
+    }
+  });
+  await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
+  const address = server.address();
+  const port = typeof address === "object" && address ? address.port : 0;
+  return {
+    endpoint: `http://127.0.0.1:${port}`,
+    requests: () => [...seen],
+    count: (pattern) => seen.filter((r) => pattern.test(r)).length,
+    reset() {
+      seen.length = 0;
+    },
+    close: () =>
+      new Promise<void>((resolve) => {
+        server.closeAllConnections();
+        server.close(() => resolve());
+      }),
+  };
 }
