@@ -14,7 +14,6 @@ export const apiGatewayText: Readonly<Record<string, string>> = {
   "apiGateway.title": "Your API subscriptions",
   "apiGateway.noKey": "Your account has no API key yet, so it is not subscribed to any usage plan.",
   "apiGateway.none": "Your API key is not subscribed to any usage plan.",
-  "apiGateway.plan": "Plan",
   "apiGateway.description": "Description",
   "apiGateway.throttle": "Rate limit",
   "apiGateway.quota": "Quota",
@@ -84,19 +83,25 @@ export function planLimits(text: Text, p: UsagePlan): { throttle: string; quota:
   };
 }
 
-function planTable(text: Text, plans: UsagePlan[], action?: (p: UsagePlan) => string): string {
+/** The plans, one block each (a table does not fit the page's narrow card): name, description, limits. */
+function planList(
+  text: Text,
+  plans: UsagePlan[],
+  heading: "h2" | "h4",
+  action?: (p: UsagePlan) => string,
+): string {
   const t = (key: string) => escapeHtml(text[key]);
-  return `<table>
-<thead><tr><th scope="col">${t("apiGateway.plan")}</th><th scope="col">${t("apiGateway.description")}</th><th scope="col">${t("apiGateway.throttle")}</th><th scope="col">${t("apiGateway.quota")}</th>${action ? "<td></td>" : ""}</tr></thead>
-<tbody>
-${plans
-  .map((p) => {
-    const limits = planLimits(text, p);
-    return `<tr data-plan="${escapeHtml(p.id)}"><th scope="row">${escapeHtml(p.name)}</th><td>${escapeHtml(p.description)}</td><td>${escapeHtml(limits.throttle)}</td><td>${escapeHtml(limits.quota)}</td>${action ? `<td>${action(p)}</td>` : ""}</tr>`;
-  })
-  .join("\n")}
-</tbody>
-</table>`;
+  return plans
+    .map((p) => {
+      const limits = planLimits(text, p);
+      return `<div class="plan" data-plan="${escapeHtml(p.id)}">
+<${heading}>${escapeHtml(p.name)}</${heading}>
+<dl><dt>${t("apiGateway.description")}</dt><dd>${escapeHtml(p.description) || t("apiGateway.unlimited")}</dd>
+<dt>${t("apiGateway.throttle")}</dt><dd data-limit="throttle">${escapeHtml(limits.throttle)}</dd>
+<dt>${t("apiGateway.quota")}</dt><dd data-limit="quota">${escapeHtml(limits.quota)}</dd></dl>${action ? `\n${action(p)}` : ""}
+</div>`;
+    })
+    .join("\n");
 }
 
 /** The built-in subscriptions page. */
@@ -106,7 +111,7 @@ export function subscriptionsPage({ ctx, keyId, plans }: SubscriptionsProps): st
   return layout(
     t["apiGateway.title"] ?? "",
     `<h1>${escapeHtml(t["apiGateway.title"])}</h1>
-${empty ? `<p class="alert" role="status" data-empty="${keyId === undefined ? "no-key" : "no-plans"}">${escapeHtml(empty)}</p>` : planTable(t, plans)}
+${empty ? `<p class="alert" role="status" data-empty="${keyId === undefined ? "no-key" : "no-plans"}">${escapeHtml(empty)}</p>` : planList(t, plans, "h2")}
 <p><a href="${escapeHtml(ctx.basePath)}/profile">${escapeHtml(t["apiGateway.back"])}</a></p>`,
   );
 }
@@ -128,11 +133,11 @@ export function adminSection({ ctx, username, keyId, key, plans, others }: Admin
   return `${head}
 <dl><dt>${escapeHtml(t["apiGateway.admin.key"])}</dt><dd data-key-id="${escapeHtml(keyId)}"><code>${escapeHtml(keyId)}</code> ${status}</dd></dl>
 <h3>${escapeHtml(t["apiGateway.admin.subscribed"])}</h3>
-${plans.length ? planTable(t, plans, (p) => (plans.find((x) => x.id === p.id)?.offered ? button("unsubscribe", p) : "")) : `<p>${escapeHtml(t["apiGateway.admin.none"])}</p>`}
+${plans.length ? planList(t, plans, "h4", (p) => (plans.find((x) => x.id === p.id)?.offered ? button("unsubscribe", p) : "")) : `<p>${escapeHtml(t["apiGateway.admin.none"])}</p>`}
 ${
   key
     ? `<h3>${escapeHtml(t["apiGateway.admin.offered"])}</h3>
-${others.length ? planTable(t, others, (p) => button("subscribe", p)) : `<p>${escapeHtml(t["apiGateway.admin.noOther"])}</p>`}`
+${others.length ? planList(t, others, "h4", (p) => button("subscribe", p)) : `<p>${escapeHtml(t["apiGateway.admin.noOther"])}</p>`}`
     : ""
 }`;
 }

@@ -99,9 +99,12 @@ describe("API Gateway extension", { skip: motoInstalled ? false : "moto_server i
       const html = await page.text();
       assert.match(html, /<h1>Your API subscriptions<\/h1>/);
       assert.ok(
-        html.includes(
-          `<tr data-plan="${plans.basic}"><th scope="row">Basic</th><td>For trying things out</td><td>10 requests per second, bursts of 20</td><td>1000 requests per month</td></tr>`,
-        ),
+        html.includes(`<div class="plan" data-plan="${plans.basic}">
+<h2>Basic</h2>
+<dl><dt>Description</dt><dd>For trying things out</dd>
+<dt>Rate limit</dt><dd data-limit="throttle">10 requests per second, bursts of 20</dd>
+<dt>Quota</dt><dd data-limit="quota">1000 requests per month</dd></dl>
+</div>`),
       );
       assert.doesNotMatch(html, /Pro|Internal/);
       const json = await (
