@@ -99,6 +99,33 @@ export function gatewayAdminSection(deps: RouteDeps, gateway: GatewayRouteDeps):
     return { keyId, planId };
   };
 
+  /**
+   * Subscribes the key to an offered plan API Gateway lists, or unsubscribes it from an offered plan it
+   * is on (API Gateway is asked which, not the form); then tells `onEvent`.
+   */
+  const change = async (
+    ctx: Ctx,
+    user: AdminUserTarget,
+    fields: Record<string, string>,
+    verb: "subscribe" | "unsubscribe",
+  ): Promise<Response | undefined> => {
+    const found = await target(ctx, user, fields, (keyId) =>
+      verb === "subscribe" ? offeredPlans() : gateway.calls().plansOfKey(keyId),
+    );
+    if (found instanceof Response) return found;
+    if (verb === "subscribe" && !(await gateway.calls().getKey(found.keyId)))
+      return fail(ctx, deps, 400, deps.text["apiGateway.admin.unknownKey"] ?? "");
+    const done = await gateway.calls()[verb](found.planId, found.keyId);
+    if (!done.ok) return fail(ctx, deps, 400, deps.text["apiGateway.admin.notOffered"] ?? "");
+    await notify(ctx, {
+      type: verb === "subscribe" ? "api-gateway.subscribed" : "api-gateway.unsubscribed",
+      username: user.username,
+      ...found,
+      by: user.staff.user.username,
+    });
+    return undefined;
+  };
+
   return {
     async render(_ctx, user, page) {
       const shown = await view(user);
@@ -114,33 +141,8 @@ export function gatewayAdminSection(deps: RouteDeps, gateway: GatewayRouteDeps):
       };
     },
     actions: {
-      async subscribe(ctx, user, fields) {
-        const found = await target(ctx, user, fields, async () => offeredPlans());
-        if (found instanceof Response) return found;
-        if (!(await gateway.calls().getKey(found.keyId)))
-          return fail(ctx, deps, 400, deps.text["apiGateway.admin.unknownKey"] ?? "");
-        const done = await gateway.calls().subscribe(found.planId, found.keyId);
-        if (!done.ok) return fail(ctx, deps, 400, deps.text["apiGateway.admin.notOffered"] ?? "");
-        await notify(ctx, {
-          type: "api-gateway.subscribed",
-          username: user.username,
-          ...found,
-          by: user.staff.user.username,
-        });
-      },
-      async unsubscribe(ctx, user, fields) {
-        // Only from a plan the key is on: API Gateway is asked, not the form.
-        const found = await target(ctx, user, fields, (keyId) => gateway.calls().plansOfKey(keyId));
-        if (found instanceof Response) return found;
-        const done = await gateway.calls().unsubscribe(found.planId, found.keyId);
-        if (!done.ok) return fail(ctx, deps, 400, deps.text["apiGateway.admin.notOffered"] ?? "");
-        await notify(ctx, {
-          type: "api-gateway.unsubscribed",
-          username: user.username,
-          ...found,
-          by: user.staff.user.username,
-        });
-      },
+      subscribe: (ctx, user, fields) => change(ctx, user, fields, "subscribe"),
+      unsubscribe: (ctx, user, fields) => change(ctx, user, fields, "unsubscribe"),
     },
   };
 }

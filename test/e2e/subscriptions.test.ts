@@ -5,12 +5,13 @@
  * app runs with the `@warrant/cognito/api-gateway` extension against moto, users in cognito-local.
  */
 import assert from "node:assert/strict";
-import { existsSync, mkdirSync } from "node:fs";
+import { mkdirSync } from "node:fs";
 import { after, before, describe, it } from "node:test";
-import { type Browser, chromium } from "playwright-core";
+import type { Browser } from "playwright-core";
 import { type NodeServer, serve } from "../../adapters/node.ts";
 import { createDemoApp } from "../../examples/app.ts";
 import { apiGateway } from "../../src/api-gateway/mod.ts";
+import { chromiumInstalled, launchChromium } from "../support/chromium.ts";
 import { setAttributes, TEST_CODE } from "../support/cognito-local.ts";
 import {
   createKey,
@@ -23,8 +24,7 @@ import {
 } from "../support/moto.ts";
 import { createEnv, type Env, email, PASSWORD, warrantFor } from "../support/setup.ts";
 
-const executablePath = "/usr/bin/chromium";
-const missing = [!existsSync(executablePath) && "chromium", !motoInstalled && "moto_server"].filter(Boolean);
+const missing = [!chromiumInstalled && "chromium", !motoInstalled && "moto_server"].filter(Boolean);
 if (missing.length && process.env.CI === "true") throw new Error(`CI=true and ${missing.join(", ")} missing`);
 
 describe("API subscriptions and verification in Chromium", {
@@ -54,19 +54,7 @@ describe("API subscriptions and verification in Chromium", {
       credentials: MOTO_CREDENTIALS,
     });
     server = await serve(createDemoApp(warrantFor(env, { extensions: [gateway] })), { port: 0 });
-    browser = await chromium.launch({
-      executablePath,
-      args: [
-        "--headless",
-        "--no-sandbox",
-        "--disable-gpu",
-        "--disable-quic",
-        "--no-first-run",
-        "--disable-background-networking",
-        "--disable-component-update",
-        "--disable-sync",
-      ],
-    });
+    browser = await launchChromium();
   });
   after(async () => {
     await browser?.close();

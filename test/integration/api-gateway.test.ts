@@ -159,6 +159,23 @@ describe("API Gateway extension", { skip: motoInstalled ? false : "moto_server i
       assert.match(idleHtml, /data-empty="no-plans">Your API key is not subscribed to any usage plan/);
     });
 
+    it("takes its words from options.text, as the built-in pages do", async () => {
+      const user = await userWithKey([plans.pro]);
+      const warrant = warrantFor(env, {
+        extensions: [gatewayOf()],
+        text: { "apiGateway.link": "Meine Tarife", "apiGateway.title": "Ihre Tarife" },
+      });
+      const client = await signIn(warrant, user.name);
+      const profile = await (await client.get("/accounts/profile")).text();
+      assert.match(profile, /<a href="\/accounts\/profile\/subscriptions">Meine Tarife<\/a>/);
+      const page = await (await client.get("/accounts/profile/subscriptions")).text();
+      assert.match(page, /<h1>Ihre Tarife<\/h1>/);
+      // Without the extension, neither the link nor the route exists.
+      const plain = await signIn(warrantFor(env), user.name);
+      assert.doesNotMatch(await (await plain.get("/accounts/profile")).text(), /subscriptions/);
+      assert.equal((await plain.get("/accounts/profile/subscriptions")).status, 404);
+    });
+
     it("asks anonymous visitors to sign in", async () => {
       const warrant = warrantFor(env, { extensions: [gatewayOf()] });
       const anonymous = new Client(warrant.handler);

@@ -9,10 +9,9 @@ import { AdminDeleteUserCommand, AdminGetUserCommand } from "@aws-sdk/client-cog
 import { createStorage } from "unstorage";
 import { createCognitoApi } from "../../src/cognito/api.ts";
 import { WarrantError } from "../../src/errors.ts";
-import { resolveConfig } from "../../src/options.ts";
 import { Client, csrfOf } from "../support/browser-client.ts";
 import { setAttributes, TEST_CODE } from "../support/cognito-local.ts";
-import { createEnv, type Env, email, PASSWORD, SECRET, warrantFor } from "../support/setup.ts";
+import { createEnv, type Env, email, PASSWORD, warrantFor } from "../support/setup.ts";
 
 /** Any 6 digits but the run's fixed code. */
 const WRONG_CODE = "000000";
@@ -42,17 +41,7 @@ describe("attribute verification", () => {
   };
 
   describe("the Cognito calls", () => {
-    const api = () =>
-      createCognitoApi(
-        resolveConfig({
-          userPoolId: env.pool.userPoolId,
-          clientId: env.pool.clientId,
-          endpoint: env.front.endpoint,
-          credentials: { accessKeyId: "local", secretAccessKey: "local" },
-          authFlow: "USER_PASSWORD_AUTH",
-          secret: SECRET,
-        }),
-      );
+    const api = () => createCognitoApi(warrantFor(env).config);
     const tokensOf = async (name: string) => {
       const result = await warrantFor(env).authenticate(name, PASSWORD);
       assert.ok(result.ok);
