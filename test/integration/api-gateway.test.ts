@@ -12,7 +12,6 @@
 import assert from "node:assert/strict";
 import { after, before, describe, it } from "node:test";
 import { GetUsagePlansCommand, UpdateApiKeyCommand } from "@aws-sdk/client-api-gateway";
-import { createStorage } from "unstorage";
 import { type ApiGatewayEvent, type ApiGatewayOptions, apiGateway } from "../../src/api-gateway/mod.ts";
 import { withApiKey } from "../../src/mod.ts";
 import { Client, csrfOf } from "../support/browser-client.ts";
@@ -28,7 +27,7 @@ import {
   startGatewayFront,
   startMoto,
 } from "../support/moto.ts";
-import { createEnv, type Env, email, fakeClock, PASSWORD, warrantFor } from "../support/setup.ts";
+import { createEnv, type Env, email, fakeClock, nodeStores, PASSWORD, warrantFor } from "../support/setup.ts";
 
 if (!motoInstalled && process.env.CI === "true")
   throw new Error("CI=true and moto_server is missing: it is part of the machine image");
@@ -354,9 +353,11 @@ describe("API Gateway extension", { skip: motoInstalled ? false : "moto_server i
       assert.deepEqual(await keyPlans(user.key.id), [plans.basic]);
     });
 
-    it("subscribes one key from two instances at once without error", async () => {
+    it("subscribes one key from two instances on one Redis at once, without error or a second subscription", async () => {
       const user = await userWithKey([]);
-      const storage = createStorage();
+      const redis = nodeStores()[2]!();
+      assert.equal(redis.name, "redis");
+      const storage = redis.storage;
       const one = warrantFor(env, { storage, extensions: [gatewayOf()] });
       const two = warrantFor(env, { storage, extensions: [gatewayOf()] });
       const a = await signIn(one, staffName);
@@ -370,6 +371,7 @@ describe("API Gateway extension", { skip: motoInstalled ? false : "moto_server i
         [200, 200, 200, 200, 200, 200],
       );
       assert.deepEqual(await keyPlans(user.key.id), [plans.pro]);
+      await redis.cleanup();
     });
   });
 
