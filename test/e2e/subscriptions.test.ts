@@ -166,6 +166,7 @@ describe("API subscriptions and verification in Chromium", {
       await page.getByRole("button", { name: "Send a code" }).click();
       await page.waitForURL(`${server.url}/accounts/profile/verify?attribute=email&sent=1`);
       assert.equal(await page.textContent('[role="status"]'), `A code is on its way to ${changed}.`);
+      await page.screenshot({ path: "test-output/verify.png", fullPage: true });
       await page.getByLabel("Verification code").fill(TEST_CODE);
       await page.getByRole("button", { name: "Verify", exact: true }).click();
       await page.waitForURL(`${server.url}/accounts/profile?verified=email`);
