@@ -26,7 +26,7 @@ import { type BearerContext, type BearerOptions, createBearer } from "./http/bea
 import { logError } from "./http/context.ts";
 import { createProtect, type ProtectedHandler } from "./http/protect.ts";
 import { resolveConfig, type WarrantConfig, type WarrantOptions } from "./options.ts";
-import { errorPage } from "./pages/pages.ts";
+import { errorPage } from "./pages/html.ts";
 import { defaultText, type Text } from "./pages/text.ts";
 import { createCookies } from "./sessions/cookie.ts";
 import { createKeyring } from "./sessions/crypto.ts";

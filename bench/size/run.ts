@@ -66,6 +66,21 @@ for (const { key, label, entry } of bundles) {
   if (nodeImports.length > 0) {
     failures.push(`${label} imports ${nodeImports.join(", ")} (Workers without nodejs_compat)`);
   }
+  if (key === "workerDemo") {
+    // Optional modules stay out of the demo: an app that does not import them bundles none of their bytes.
+    const optional = {
+      "@warrant/cognito/api-gateway": /(^|\/)src\/api-gateway\/|@aws-sdk\/client-api-gateway/,
+    };
+    const leaked = Object.entries(optional).filter(([, pattern]) =>
+      output.some(([path, { bytesInOutput }]) => bytesInOutput > 0 && pattern.test(path)),
+    );
+    const withGateway = await bundleForWorkers(`${root}bench/size/with-api-gateway.ts`, { minify: true });
+    const gatewayGzip = gzipSync(withGateway.outputFiles[0]!.contents, { level: 9 }).byteLength;
+    console.log(
+      `  optional modules, not in the demo: @warrant/cognito/api-gateway ${leaked.length ? "FOUND" : "absent"} (importing it adds ${kb(gatewayGzip - gzip)} gzip)`,
+    );
+    for (const [name] of leaked) failures.push(`${label} holds ${name}, which it does not import`);
+  }
   if (key === "sessionsOnly") {
     // Files parsed on the way (the Cloudflare adapter's module also holds defineWorker) but shaken out
     // have no bytes in the output.

@@ -17,6 +17,7 @@ export { ConfirmForgotPasswordCommand } from "@aws-sdk/client-cognito-identity-p
 export { ConfirmSignUpCommand } from "@aws-sdk/client-cognito-identity-provider/dist-es/commands/ConfirmSignUpCommand.js";
 export { ForgotPasswordCommand } from "@aws-sdk/client-cognito-identity-provider/dist-es/commands/ForgotPasswordCommand.js";
 export { GetTokensFromRefreshTokenCommand } from "@aws-sdk/client-cognito-identity-provider/dist-es/commands/GetTokensFromRefreshTokenCommand.js";
+export { GetUserAttributeVerificationCodeCommand } from "@aws-sdk/client-cognito-identity-provider/dist-es/commands/GetUserAttributeVerificationCodeCommand.js";
 export { GetUserCommand } from "@aws-sdk/client-cognito-identity-provider/dist-es/commands/GetUserCommand.js";
 export { InitiateAuthCommand } from "@aws-sdk/client-cognito-identity-provider/dist-es/commands/InitiateAuthCommand.js";
 export { ListUsersCommand } from "@aws-sdk/client-cognito-identity-provider/dist-es/commands/ListUsersCommand.js";
@@ -25,3 +26,4 @@ export { RevokeTokenCommand } from "@aws-sdk/client-cognito-identity-provider/di
 export { SignUpCommand } from "@aws-sdk/client-cognito-identity-provider/dist-es/commands/SignUpCommand.js";
 export { UpdateUserAttributesCommand } from "@aws-sdk/client-cognito-identity-provider/dist-es/commands/UpdateUserAttributesCommand.js";
 export { VerifySoftwareTokenCommand } from "@aws-sdk/client-cognito-identity-provider/dist-es/commands/VerifySoftwareTokenCommand.js";
+export { VerifyUserAttributeCommand } from "@aws-sdk/client-cognito-identity-provider/dist-es/commands/VerifyUserAttributeCommand.js";

@@ -4,6 +4,7 @@
  */
 import { sha256 } from "@oslojs/crypto/sha2";
 import { encodeBase64 } from "@oslojs/encoding";
+import type { Text } from "./text.ts";
 
 const entities: Record<string, string> = {
   "&": "&amp;",
@@ -80,4 +81,23 @@ ${content}
 </main>
 </body>
 </html>`;
+}
+
+/** The built-in error page, on its own so that `protect` without the account pages can use it. */
+export function errorPage({
+  ctx,
+  message,
+  requestId,
+}: {
+  ctx: { text: Text };
+  message: string;
+  requestId: string;
+}): string {
+  const t = ctx.text;
+  return layout(
+    t["error.title"],
+    `<h1>${escapeHtml(t["error.title"])}</h1>
+<p>${escapeHtml(message)}</p>
+<p>${escapeHtml(t["error.body"])} <code>${escapeHtml(requestId)}</code></p>`,
+  );
 }
