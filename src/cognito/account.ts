@@ -23,6 +23,9 @@ import {
   VerifyUserAttributeCommand,
 } from "./sdk.ts";
 import { secretHashField } from "./secret-hash.ts";
+import type { VerifiableAttribute } from "./verifiable.ts";
+
+export type { VerifiableAttribute } from "./verifiable.ts";
 
 /** Cognito no longer accepts the access token (revoked, signed out everywhere): the session is over. */
 export type TokenRefused = { ok: false; reason: "token_refused" };
@@ -64,12 +67,6 @@ export async function updateAttributes(
     throw toWarrantError(error, "updating the profile");
   }
 }
-
-/** The attributes a person proves with a code Cognito sends to them. */
-export type VerifiableAttribute = "email" | "phone_number";
-
-/** Every {@link VerifiableAttribute}, in the order pages show them. */
-export const verifiableAttributes: readonly VerifiableAttribute[] = ["email", "phone_number"];
 
 /**
  * GetUserAttributeVerificationCode: Cognito sends a code to the email address or phone number. Sent once

@@ -65,12 +65,34 @@ describe("lazy Cognito layer", () => {
     assert.deepEqual(offenders, []);
   });
 
-  it("nothing outside the layer imports api.ts or verify.ts at run time", () => {
-    const offenders = [...sourceFiles("src"), ...sourceFiles("adapters")].filter((file) => {
-      if (file.startsWith("src/cognito/")) return false;
-      return /import\s+(?!type\b)[^;]*?from\s*"[^"]*cognito\/(api|verify|sdk)\.ts"/.test(read(file));
-    });
-    assert.deepEqual(offenders, []);
+  it("no entry point reaches the SDK, the Cognito calls or aws-jwt-verify at load time", () => {
+    // The modules each module loads when it is evaluated: value imports and re-exports, relative ones
+    // resolved; `import type` / `export type` are erased. (`import { type A }` still loads its module.)
+    const loads = (file: string): string[] =>
+      [...read(file).matchAll(/(?:^|\n)\s*(?:import|export)\s+(?!type\s)([^;]*?)\s*from\s*"([^"]+)"/g)].map(
+        ([, , spec]) =>
+          spec!.startsWith(".")
+            ? fileURLToPath(new URL(spec!, new URL(file, root))).slice(fileURLToPath(root).length)
+            : spec!,
+      );
+    const lazy = /^(src\/cognito\/(sdk|api|verify)\.ts|@aws-sdk\/|aws-jwt-verify)/;
+    for (const entry of ["src/mod.ts", "src/reader.ts", ...sourceFiles("adapters")]) {
+      const via = new Map<string, string>([[entry, ""]]);
+      const queue = [entry];
+      while (queue.length) {
+        const file = queue.shift()!;
+        for (const dep of file.endsWith(".ts") ? loads(file) : []) {
+          if (via.has(dep)) continue;
+          via.set(dep, file);
+          if (lazy.test(dep)) {
+            const chain = [dep];
+            for (let at = file; at; at = via.get(at)!) chain.unshift(at);
+            assert.fail(`${entry} loads ${dep} at once: ${chain.join(" → ")}`);
+          }
+          queue.push(dep);
+        }
+      }
+    }
   });
 
   it("a Worker bundle keeps only the commands the library sends", async () => {
