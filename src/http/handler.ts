@@ -4,17 +4,19 @@
  * over the router, with the services every route shares.
  */
 import type { LoadCognito } from "../cognito/load.ts";
+import type { Verifier } from "../cognito/verify.ts";
 import { WarrantError } from "../errors.ts";
 import type { LoginCore } from "../login/authenticate.ts";
 import type { WarrantConfig } from "../options.ts";
 import { builtinPages, type Pages } from "../pages/pages.ts";
 import { defaultText, type Text } from "../pages/text.ts";
 import type { Cookies } from "../sessions/cookie.ts";
+import type { Keyring } from "../sessions/crypto.ts";
 import type { SessionCore } from "../sessions/session.ts";
 import type { Store } from "../storage.ts";
 import type { RouteDeps } from "./context.ts";
 import { createCsrf } from "./csrf.ts";
-import { mergeRoutes } from "./extensions.ts";
+import { loginAdditions, mergeRoutes, type WarrantExtension } from "./extensions.ts";
 import { createProtect, type ProtectedHandler } from "./protect.ts";
 import { createRateLimiter } from "./rate-limit.ts";
 import { createRouter } from "./router.ts";
@@ -33,6 +35,8 @@ export interface HandlerServices {
   sessions: SessionCore;
   login: LoginCore;
   cognito: LoadCognito;
+  keyring: Keyring;
+  verifier: Verifier;
 }
 
 /** What {@link createHandler} builds. */
@@ -51,12 +55,17 @@ function logError(error: unknown, requestId: string): void {
 /** Builds the route services, the handler and `protect`. */
 export function createHandler(services: HandlerServices): Http {
   const { config } = services;
+  const extensions = config.extensions as readonly WarrantExtension[];
+  const text = { ...defaultText, ...config.text } as Text;
   const deps: RouteDeps = {
     ...services,
     pages: { ...builtinPages, ...config.pages } as Pages,
-    text: { ...defaultText, ...config.text } as Text,
+    text,
     csrf: createCsrf(config.secrets),
     limiter: createRateLimiter(services.store, config.rateLimit, config.now),
+    loginAdditions: (next) =>
+      loginAdditions(extensions, { basePath: config.basePath, text, ...(next ? { next } : {}) }),
+    afterLogout: (via, ctx) => extensions.find((e) => e.name === via)?.afterLogout?.(ctx, deps),
     onError: config.onError ?? logError,
   };
   const builtin = {
@@ -67,6 +76,6 @@ export function createHandler(services: HandlerServices): Http {
     ...signupRoutes(deps),
     ...adminRoutes(deps),
   };
-  const handler = createRouter(deps, mergeRoutes(builtin, deps, config.extensions));
+  const handler = createRouter(deps, mergeRoutes(builtin, deps, extensions));
   return { handler, protect: createProtect(deps) };
 }

@@ -35,6 +35,15 @@ export interface FormField {
   error?: string;
 }
 
+/** A button on the login page that an extension adds (e.g. "Continue with Google"): a link. */
+export interface LoginButton {
+  label: string;
+  /** Where the button goes (a GET route of the extension, e.g. `/accounts/oauth2/start?provider=Google`). */
+  href: string;
+  /** What the button stands for (e.g. the identity provider's name), for custom pages and tests. */
+  id?: string;
+}
+
 /** A user as the admin pages list them. */
 export interface AdminUserRow {
   /** The Cognito username (never changes). */
@@ -56,7 +65,16 @@ export interface ChallengeChoice {
 
 /** Props of each page. */
 export interface PageProps {
-  login: { ctx: PageContext; error?: string; next?: string; username?: string };
+  login: {
+    ctx: PageContext;
+    error?: string;
+    next?: string;
+    username?: string;
+    /** Buttons the extensions add (identity providers of managed login), shown above the form. */
+    buttons?: LoginButton[];
+    /** `false`: only the buttons, no password form (pools without passwords). @default true */
+    passwordForm?: boolean;
+  };
   challenge: {
     ctx: PageContext;
     /** The challenge being answered; absent on the "sign in again" page (expired, used up, too many attempts). */
@@ -158,25 +176,33 @@ function grouped(secret: string): string {
 
 /** The built-in pages. */
 export const builtinPages: Pages = {
-  login({ ctx, error, next }) {
+  login({ ctx, error, next, buttons = [], passwordForm = true }) {
     const t = ctx.text;
+    const invalid = error ? ' aria-invalid="true" aria-describedby="login-error"' : "";
+    const providers = buttons.length
+      ? `<div class="providers">
+${buttons
+  .map(
+    (b) =>
+      `<a class="button secondary" href="${escapeHtml(b.href)}"${b.id ? ` data-provider="${escapeHtml(b.id)}"` : ""}>${escapeHtml(b.label)}</a>`,
+  )
+  .join("\n")}
+</div>`
+      : "";
+    const form = `<form method="post" action="${escapeHtml(ctx.basePath)}/login" novalidate>
+${csrfField(ctx)}${next ? `<input type="hidden" name="next" value="${escapeHtml(next)}">` : ""}
+<label for="username">${escapeHtml(t["login.username"])}</label>
+<input id="username" name="username" type="text" autocomplete="username" autocapitalize="none" spellcheck="false" required${invalid} autofocus>
+<label for="password">${escapeHtml(t["login.password"])}</label>
+<input id="password" name="password" type="password" autocomplete="current-password" required${invalid}>
+<button type="submit">${escapeHtml(t["login.submit"])}</button>
+</form>
+<p><a href="${escapeHtml(ctx.basePath)}/password/forgot">${escapeHtml(t["password.forgotLink"])}</a> · <a href="${escapeHtml(ctx.basePath)}/signup">${escapeHtml(t["signup.link"])}</a></p>`;
     return layout(
       t["login.title"],
       `<h1>${escapeHtml(t["login.title"])}</h1>
 ${error ? `<p id="login-error" class="alert error" role="alert">${escapeHtml(error)}</p>` : ""}
-<form method="post" action="${escapeHtml(ctx.basePath)}/login" novalidate>
-${csrfField(ctx)}${next ? `<input type="hidden" name="next" value="${escapeHtml(next)}">` : ""}
-<label for="username">${escapeHtml(t["login.username"])}</label>
-<input id="username" name="username" type="text" autocomplete="username" autocapitalize="none" spellcheck="false" required${
-        error ? ' aria-invalid="true" aria-describedby="login-error"' : ""
-      } autofocus>
-<label for="password">${escapeHtml(t["login.password"])}</label>
-<input id="password" name="password" type="password" autocomplete="current-password" required${
-        error ? ' aria-invalid="true" aria-describedby="login-error"' : ""
-      }>
-<button type="submit">${escapeHtml(t["login.submit"])}</button>
-</form>
-<p><a href="${escapeHtml(ctx.basePath)}/password/forgot">${escapeHtml(t["password.forgotLink"])}</a> · <a href="${escapeHtml(ctx.basePath)}/signup">${escapeHtml(t["signup.link"])}</a></p>`,
+${providers}${providers && passwordForm ? `\n<p class="or">${escapeHtml(t["login.or"])}</p>\n` : ""}${passwordForm ? form : ""}`,
     );
   },
 

@@ -12,6 +12,7 @@ export const defaultText = {
   "login.failed": "Incorrect username or password.",
   "login.throttled": "Too many failed attempts. Please wait a few minutes and try again.",
   "login.signedIn": "You are signed in.",
+  "login.or": "or sign in with a password",
   "challenge.title": "One more step",
   "challenge.expired": "This sign-in attempt has expired or was already used. Please sign in again.",
   "challenge.tooManyAttempts": "Too many attempts. Please sign in again.",

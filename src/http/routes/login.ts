@@ -13,6 +13,7 @@ import {
   currentSession,
   html,
   json,
+  loginProps,
   pageContext,
   preSession,
   type RouteDeps,
@@ -31,27 +32,14 @@ export const challengeView = (challenge: PublicChallenge): Record<string, unknow
 
 /** The login page, with an error and the safe `next` to carry. */
 export function loginPage(ctx: Ctx, deps: RouteDeps, status = 200, error?: string, next?: string): Response {
-  return html(
-    ctx,
-    deps.pages.login({
-      ctx: pageContext(ctx, deps, null),
-      ...(error ? { error } : {}),
-      ...(next ? { next } : {}),
-    }),
-    status,
-  );
+  return html(ctx, deps.pages.login(loginProps(ctx, deps, error, next)), status);
 }
 
 /** The one answer to every credential failure: wrong password, unknown, unconfirmed, refused (R7). */
 export function loginFailed(ctx: Ctx, deps: RouteDeps, next?: string, cookies: string[] = []): Response {
   const message = deps.text["login.failed"];
   if (ctx.json) return apiError(ctx, "invalid_credentials", message, {}, { cookies });
-  return html(
-    ctx,
-    deps.pages.login({ ctx: pageContext(ctx, deps, null), error: message, ...(next ? { next } : {}) }),
-    401,
-    { cookies },
-  );
+  return html(ctx, deps.pages.login(loginProps(ctx, deps, message, next)), 401, { cookies });
 }
 
 /**
@@ -114,9 +102,11 @@ export function loginRoutes(deps: RouteDeps): Routes {
         const session = await currentSession(ctx, deps);
         await formBody(ctx, deps, () => (session ? session.id : preSession(ctx, deps)));
         const { cookie } = await deps.sessions.end(ctx.request);
+        // A session an extension started may end somewhere else too (managed login: Cognito's /logout).
+        const away = session?.via ? deps.afterLogout(session.via, ctx) : undefined;
         return ctx.json
-          ? json(ctx, { ok: true }, 200, { cookies: [cookie] })
-          : redirect(ctx, `${deps.config.basePath}/login`, { cookies: [cookie] });
+          ? json(ctx, { ok: true, ...(away ? { redirect: away } : {}) }, 200, { cookies: [cookie] })
+          : redirect(ctx, away ?? `${deps.config.basePath}/login`, { cookies: [cookie] });
       },
     },
 
