@@ -53,7 +53,7 @@ label.choice input{width:auto}
 fieldset[aria-invalid=true]{border-color:var(--error)}
 .secret{font-size:1.2em;letter-spacing:.05em}
 .providers{display:grid;gap:.5rem;margin:0 0 1rem}.providers .button{margin:0;text-align:center}
-.or{text-align:center;margin:1rem 0 0;color:var(--line)}
+.or{text-align:center;margin:1rem 0 0}
 `;
 
 /** The CSP source that allows exactly the built-in stylesheet. */

@@ -90,6 +90,8 @@ export const defaultText = {
   "logout.title": "Sign out",
   "logout.confirm": "Sign out of your account?",
   "logout.submit": "Sign out",
+  "logout.leaving": "You are signed out here. Signing you out of the sign-in service too…",
+  "logout.continue": "Continue",
   "profile.title": "Your profile",
   "profile.updated": "Your profile was updated.",
   "profile.edit": "Edit profile",

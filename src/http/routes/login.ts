@@ -6,6 +6,7 @@
  */
 
 import type { PublicChallenge } from "../../login/authenticate.ts";
+import { escapeHtml, layout } from "../../pages/html.ts";
 import type { Login } from "../../sessions/session.ts";
 import {
   apiError,
@@ -62,6 +63,22 @@ export function toChallenge(ctx: Ctx, deps: RouteDeps, challenge: PublicChalleng
   return redirect(ctx, `${deps.config.basePath}/login/challenge${query}`, { cookies });
 }
 
+/**
+ * After a form post, a page that sends the browser on to another site. Not a 303: the pages' CSP says
+ * `form-action 'self'`, and browsers apply that to the redirects that follow a form post. A `Refresh` is a
+ * navigation of its own; the link is there for a browser that ignores it.
+ */
+function leave(ctx: Ctx, deps: RouteDeps, location: string, cookie: string): Response {
+  const t = deps.text;
+  const body = layout(
+    t["logout.title"],
+    `<h1>${escapeHtml(t["logout.title"])}</h1>
+<p>${escapeHtml(t["logout.leaving"])}</p>
+<p><a class="button" href="${escapeHtml(location)}">${escapeHtml(t["logout.continue"])}</a></p>`,
+  );
+  return html(ctx, body, 200, { cookies: [cookie], headers: { refresh: `0; url=${location}` } });
+}
+
 /** `/login`, `/logout` and `/session`. */
 export function loginRoutes(deps: RouteDeps): Routes {
   return {
@@ -104,9 +121,11 @@ export function loginRoutes(deps: RouteDeps): Routes {
         const { cookie } = await deps.sessions.end(ctx.request);
         // A session an extension started may end somewhere else too (managed login: Cognito's /logout).
         const away = session?.via ? deps.afterLogout(session.via, ctx) : undefined;
-        return ctx.json
-          ? json(ctx, { ok: true, ...(away ? { redirect: away } : {}) }, 200, { cookies: [cookie] })
-          : redirect(ctx, away ?? `${deps.config.basePath}/login`, { cookies: [cookie] });
+        if (ctx.json)
+          return json(ctx, { ok: true, ...(away ? { redirect: away } : {}) }, 200, { cookies: [cookie] });
+        return away
+          ? leave(ctx, deps, away, cookie)
+          : redirect(ctx, `${deps.config.basePath}/login`, { cookies: [cookie] });
       },
     },
 
