@@ -61,6 +61,8 @@ export interface ManagedLoginFront {
   tamper(fn: ((claims: Record<string, unknown>) => void) | undefined): void;
   /** FAKE: the next `times` requests to `path` fail. */
   fakeFault(path: string, fault: FrontFault, times?: number): void;
+  /** Drops every fault not yet served. */
+  clearFaults(): void;
   close(): Promise<void>;
 }
 
@@ -309,6 +311,7 @@ export async function startManagedLoginFront(input: {
       if (!faults.has(path)) faults.set(path, []);
       faults.get(path)!.push({ fault, times });
     },
+    clearFaults: () => faults.clear(),
     close: () =>
       new Promise<void>((resolve) => {
         server.closeAllConnections();
