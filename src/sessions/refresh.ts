@@ -36,10 +36,10 @@ export type TokenServices = ReadonlyMap<string, TokenService>;
 /** The service that refreshes and revokes a session's tokens: its extension's, else the Cognito API. */
 export async function tokenServiceOf(
   record: Pick<SessionRecord, "via">,
-  services: TokenServices,
+  services: TokenServices | undefined,
   cognito: LoadCognito,
 ): Promise<TokenService> {
-  return (record.via ? services.get(record.via) : undefined) ?? (await cognito());
+  return (record.via ? services?.get(record.via) : undefined) ?? (await cognito());
 }
 
 /** Refreshes a session by id; `null` when the session is gone (ended, or its refresh token refused). */
@@ -51,7 +51,8 @@ export function createRefresh(deps: {
   store: Store;
   records: Sessions;
   cognito: LoadCognito;
-  tokenServices: TokenServices;
+  /** The extensions' token services, by name. @default none */
+  tokenServices?: TokenServices;
 }): Refresh {
   const { config, store, records } = deps;
   const inflight = new Map<string, Promise<SessionRecord | null>>();

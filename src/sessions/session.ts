@@ -56,7 +56,8 @@ export function createSessionCore(deps: {
   refresh: Refresh;
   cookies: Cookies;
   cognito: LoadCognito;
-  tokenServices: TokenServices;
+  /** The extensions' token services, by name. @default none */
+  tokenServices?: TokenServices;
 }): SessionCore {
   const { config, records, refresh, cookies } = deps;
   const secureFor = (request?: Request) =>
