@@ -29,6 +29,7 @@ import {
   email,
   fakeClock,
   JWT,
+  nodeStores,
   PASSWORD,
   SECRET,
   warrantFor,
@@ -628,14 +629,31 @@ describe("managed login", () => {
     }
   });
 
-  it("two instances on one store: a login started on one finishes on the other", async () => {
-    const storage: Storage = createStorage();
-    const [a, b] = [warrant({ storage }), warrant({ storage })];
-    const client = new Client(a.handler);
-    const back = await toCallback(client);
-    const other = new Client(b.handler);
-    for (const [k, v] of client.jar) other.jar.set(k, v);
-    assert.equal((await follow(other, back)).status, 303);
-    assert.equal((await other.get("/accounts/session", { accept: "application/json" })).status, 200);
+  it("two instances on one Redis: a login started on one finishes on the other; a callback raced to both signs in once", async () => {
+    const redis = nodeStores()[2]!();
+    try {
+      const storage: Storage = redis.storage;
+      const [a, b] = [warrant({ storage }), warrant({ storage })];
+      const client = new Client(a.handler);
+      const back = await toCallback(client);
+      const other = new Client(b.handler);
+      for (const [k, v] of client.jar) other.jar.set(k, v);
+      assert.equal((await follow(other, back)).status, 303);
+      assert.equal((await other.get("/accounts/session", { accept: "application/json" })).status, 200);
+      // The same callback on both instances at once, five times over: storage has no atomic take, so both
+      // may read the request; Cognito's single-use code (cognito-local's too) keeps it to one session.
+      for (let round = 0; round < 5; round++) {
+        const starter = new Client(a.handler);
+        const url = await toCallback(starter);
+        const twins = [starter, new Client(b.handler)];
+        for (const [k, v] of starter.jar) twins[1]!.jar.set(k, v);
+        const answers = await Promise.all(twins.map((c) => follow(c, url)));
+        const statuses = answers.map((r) => r.status).sort();
+        assert.deepEqual(statuses, [303, 400], `round ${round}`);
+        assert.equal(twins.filter((c) => c.jar.has("warrant")).length, 1);
+      }
+    } finally {
+      await redis.cleanup();
+    }
   });
 });
