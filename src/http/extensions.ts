@@ -3,19 +3,59 @@
  * Extensions: the optional features (managed login, passkeys, API Gateway, devices) live in modules of
  * their own, imported only by apps that use them, so an app that does not pays no bytes for them. An
  * extension is an object passed in `options.extensions`; the warrant hands it the route services, and it
- * adds route groups under `basePath` and uses the hooks declared here:
- * - `routes(deps)`: its route groups;
+ * adds route groups under `basePath` and plugs into the built-in pages through the hooks declared here:
+ *
+ * - `routes(deps)`: route groups of its own;
+ * - `text`: the default words of its pages, which `options.text` can replace like any other;
+ * - `profileLinks`: links on the profile page (e.g. to the extension's own page);
+ * - `adminUser(deps)`: a section on the staff page of one user, and the actions its forms post there;
  * - `loginPage(input)`: buttons on the login page beside the password form (or instead of it);
- * - `tokenService(config)`: how the sessions it starts are refreshed and revoked;
+ * - `tokenService(config)`: how the sessions it starts (a login with `via: name`) refresh and revoke;
  * - `afterLogout(ctx, deps)`: where the browser goes after one of its sessions signs out.
  */
 
-import type { ExtensionBase, WarrantConfig } from "../options.ts";
-import type { LoginButton } from "../pages/pages.ts";
+import type { WarrantConfig } from "../options.ts";
+import type { LoginButton, PageContext } from "../pages/pages.ts";
 import type { Text } from "../pages/text.ts";
 import type { TokenService } from "../sessions/refresh.ts";
+import type { Session } from "../sessions/store.ts";
+import type { Attribute } from "../users/mapping.ts";
 import type { Ctx, RouteDeps } from "./context.ts";
 import type { Routes } from "./router.ts";
+
+/** The user a staff page is about, as an extension's section sees it. */
+export interface AdminUserTarget {
+  /** The Cognito username. */
+  readonly username: string;
+  /** The user's Cognito attributes, as AdminGetUser returned them. */
+  readonly attributes: readonly Attribute[];
+  /** The staff member's session. */
+  readonly staff: Session;
+}
+
+/**
+ * A section of the staff page of one user (`GET /admin/users/:username`) and the actions its forms
+ * post to `POST /admin/users/:username` as `action=<extension name>.<action name>`. The staff, origin and
+ * CSRF checks have passed before either is called.
+ */
+export interface AdminUserSection {
+  /**
+   * What the section shows: `html` goes into the page (after the built-in details), `json` under
+   * `sections[<extension name>]` of the JSON answer. `page.csrf` is the token its forms must carry.
+   */
+  render(ctx: Ctx, user: AdminUserTarget, page: PageContext): Promise<{ html: string; json: unknown }>;
+  /**
+   * The actions, by name. Resolving with nothing is success: the browser goes back to the user's page,
+   * which shows the text `admin.done.<extension name>.<action name>` (JSON: `{ ok: true }`). A returned
+   * Response is sent as it is (a refusal, with the error page or JSON error of `fail`).
+   */
+  actions?: Readonly<
+    Record<
+      string,
+      (ctx: Ctx, user: AdminUserTarget, fields: Record<string, string>) => Promise<Response | undefined>
+    >
+  >;
+}
 
 /** What an extension adds to the login page. */
 export interface LoginPageAdditions {
@@ -30,12 +70,33 @@ export interface LoginPageInput {
   basePath: string;
   /** The safe path the login returns to, when there is one. */
   next?: string;
-  /** The text table (the app's overrides included). */
+  /** The text table (the app's overrides and the extensions' words included). */
   text: Text;
 }
 
-/** An optional feature plugged into a warrant. */
-export interface WarrantExtension extends ExtensionBase {
+/** A link an extension adds to the profile page. */
+export interface ProfileLink {
+  /** The path under `basePath`, e.g. `/profile/subscriptions`. */
+  readonly path: string;
+  /** The key of its words in the text table (give the default in `text`). */
+  readonly text: string;
+}
+
+/**
+ * An optional feature plugged into a warrant.
+ *
+ * @example
+ * ```ts
+ * const hello: WarrantExtension = {
+ *   name: "hello",
+ *   text: { "hello.link": "Say hello" },
+ *   profileLinks: [{ path: "/hello", text: "hello.link" }],
+ *   routes: (deps) => ({ "/hello": { GET: async () => new Response("hello") } }),
+ * };
+ * createWarrant({ ...options, extensions: [hello] });
+ * ```
+ */
+export interface WarrantExtension {
   /** A unique name, e.g. `"managed-login"`; two extensions of one name are refused at construction. */
   readonly name: string;
   /**
@@ -43,6 +104,12 @@ export interface WarrantExtension extends ExtensionBase {
    * extension already serves is refused at construction.
    */
   routes?(deps: RouteDeps): Routes;
+  /** Default words of the extension's pages; `options.text` replaces them like the built-in ones. */
+  readonly text?: Readonly<Record<string, string>>;
+  /** Links shown on the profile page, in order. */
+  readonly profileLinks?: readonly ProfileLink[];
+  /** A section on the staff page of one user, with its actions. */
+  adminUser?(deps: RouteDeps): AdminUserSection;
   /** Additions to the built-in login page (and to what a replaced login page gets in its props). */
   loginPage?(input: LoginPageInput): LoginPageAdditions;
   /**
@@ -57,6 +124,10 @@ export interface WarrantExtension extends ExtensionBase {
   afterLogout?(ctx: Ctx, deps: RouteDeps): string | undefined;
 }
 
+/** The extensions of a config, as the HTTP layer reads them (the options know only their names). */
+export const extensionsOf = (config: Pick<WarrantConfig, "extensions">): readonly WarrantExtension[] =>
+  config.extensions as readonly WarrantExtension[];
+
 /** The routes of every extension, merged over `builtin`; throws when two claim one path. */
 export function mergeRoutes(
   builtin: Routes,
@@ -64,7 +135,7 @@ export function mergeRoutes(
   extensions: readonly WarrantExtension[],
 ): Routes {
   const merged: Routes = { ...builtin };
-  for (const extension of extensions as readonly WarrantExtension[]) {
+  for (const extension of extensions) {
     for (const [path, methods] of Object.entries(extension.routes?.(deps) ?? {})) {
       if (Object.hasOwn(merged, path)) {
         throw new TypeError(`warrant: extension "${extension.name}" claims ${path}, which is already served`);
@@ -73,6 +144,18 @@ export function mergeRoutes(
     }
   }
   return merged;
+}
+
+/** The default words of every extension, in order (a later one wins). */
+export function extensionText(extensions: readonly WarrantExtension[]): Record<string, string> {
+  return Object.assign({}, ...extensions.map((e) => e.text ?? {}));
+}
+
+/** The staff-page sections of every extension that has one, with the extension's name. */
+export function adminSections(deps: RouteDeps): { name: string; section: AdminUserSection }[] {
+  return extensionsOf(deps.config).flatMap((e) =>
+    e.adminUser ? [{ name: e.name, section: e.adminUser(deps) }] : [],
+  );
 }
 
 /** Every extension's login-page additions, in the order the extensions are listed. */

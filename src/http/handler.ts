@@ -16,7 +16,7 @@ import type { SessionCore } from "../sessions/session.ts";
 import type { Store } from "../storage.ts";
 import type { RouteDeps } from "./context.ts";
 import { createCsrf } from "./csrf.ts";
-import { loginAdditions, mergeRoutes, type WarrantExtension } from "./extensions.ts";
+import { extensionsOf, extensionText, loginAdditions, mergeRoutes } from "./extensions.ts";
 import { createProtect, type ProtectedHandler } from "./protect.ts";
 import { createRateLimiter } from "./rate-limit.ts";
 import { createRouter } from "./router.ts";
@@ -26,6 +26,7 @@ import { loginRoutes } from "./routes/login.ts";
 import { passwordRoutes } from "./routes/password.ts";
 import { profileRoutes } from "./routes/profile.ts";
 import { signupRoutes } from "./routes/signup.ts";
+import { verifyRoutes } from "./routes/verify.ts";
 
 /** What the handler is built from. */
 export interface HandlerServices {
@@ -55,8 +56,8 @@ function logError(error: unknown, requestId: string): void {
 /** Builds the route services, the handler and `protect`. */
 export function createHandler(services: HandlerServices): Http {
   const { config } = services;
-  const extensions = config.extensions as readonly WarrantExtension[];
-  const text = { ...defaultText, ...config.text } as Text;
+  const extensions = extensionsOf(config);
+  const text = { ...defaultText, ...extensionText(extensions), ...config.text } as Text;
   const deps: RouteDeps = {
     ...services,
     pages: { ...builtinPages, ...config.pages } as Pages,
@@ -75,6 +76,7 @@ export function createHandler(services: HandlerServices): Http {
     ...passwordRoutes(deps),
     ...signupRoutes(deps),
     ...adminRoutes(deps),
+    ...verifyRoutes(deps),
   };
   const handler = createRouter(deps, mergeRoutes(builtin, deps, extensions));
   return { handler, protect: createProtect(deps) };

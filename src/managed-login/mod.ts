@@ -65,6 +65,7 @@ export function managedLogin(options: ManagedLoginOptions): WarrantExtension {
 
   return {
     name: managedLoginName,
+    text: managedLoginText,
     routes: (deps) => managedLoginRoutes(deps, settings, clientFor(deps.config)),
     loginPage({ basePath, next, text }) {
       const start = `${basePath}/oauth2/start`;

@@ -38,6 +38,7 @@ export function managedLoginRoutes(
   client: OAuthClient,
 ): Routes {
   const { config } = deps;
+  // The warrant merges the extension's words into its text table; the defaults stand in for a bare RouteDeps.
   const text = { ...managedLoginText, ...deps.text };
   const requests = createAuthorizationRequests({ store: deps.store, keyring: deps.keyring, now: config.now });
   const redirectUri = (ctx: Ctx) =>
