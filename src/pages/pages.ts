@@ -3,8 +3,10 @@
  * The built-in pages: server-rendered, accessible HTML that works without JavaScript. Each can be
  * replaced through `options.pages` by a function that takes the same props and returns HTML.
  */
-import { escapeHtml, layout } from "./html.ts";
+import { buttonList, escapeHtml, type LoginExtras, layout } from "./html.ts";
 import { attributeLabel, type Text } from "./text.ts";
+
+export type { LoginButton, LoginExtras } from "./html.ts";
 
 /** What every page gets: the text table, where the routes live, and the form's CSRF token. */
 export interface PageContext {
@@ -51,15 +53,6 @@ export interface FormField {
   error?: string;
 }
 
-/** A button on the login page that an extension adds (e.g. "Continue with Google"): a link. */
-export interface LoginButton {
-  label: string;
-  /** Where the button goes (a GET route of the extension, e.g. `/accounts/oauth2/start?provider=Google`). */
-  href: string;
-  /** What the button stands for (e.g. the identity provider's name), for custom pages and tests. */
-  id?: string;
-}
-
 /** A user as the admin pages list them. */
 export interface AdminUserRow {
   /** The Cognito username (never changes). */
@@ -81,16 +74,7 @@ export interface ChallengeChoice {
 
 /** Props of each page. */
 export interface PageProps {
-  login: {
-    ctx: PageContext;
-    error?: string;
-    next?: string;
-    username?: string;
-    /** Buttons the extensions add (identity providers of managed login), shown above the form. */
-    buttons?: LoginButton[];
-    /** `false`: only the buttons, no password form (pools without passwords). @default true */
-    passwordForm?: boolean;
-  };
+  login: { ctx: PageContext; error?: string; next?: string; username?: string } & LoginExtras;
   challenge: {
     ctx: PageContext;
     /** The challenge being answered; absent on the "sign in again" page (expired, used up, too many attempts). */
@@ -213,16 +197,7 @@ export const builtinPages: Pages = {
   login({ ctx, error, next, buttons = [], passwordForm = true }) {
     const t = ctx.text;
     const invalid = error ? ' aria-invalid="true" aria-describedby="login-error"' : "";
-    const providers = buttons.length
-      ? `<div class="providers">
-${buttons
-  .map(
-    (b) =>
-      `<a class="button secondary" href="${escapeHtml(b.href)}"${b.id ? ` data-provider="${escapeHtml(b.id)}"` : ""}>${escapeHtml(b.label)}</a>`,
-  )
-  .join("\n")}
-</div>`
-      : "";
+    const providers = buttonList(buttons);
     const form = `<form method="post" action="${escapeHtml(ctx.basePath)}/login" novalidate>
 ${csrfField(ctx)}${next ? `<input type="hidden" name="next" value="${escapeHtml(next)}">` : ""}
 <label for="username">${escapeHtml(t["login.username"])}</label>

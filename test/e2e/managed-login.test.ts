@@ -13,13 +13,14 @@
  * goes to a FAKE provider that signs a pool user in at once.
  */
 import assert from "node:assert/strict";
-import { existsSync, mkdirSync } from "node:fs";
+import { mkdirSync } from "node:fs";
 import { after, before, describe, it } from "node:test";
 import { CreateUserPoolClientCommand } from "@aws-sdk/client-cognito-identity-provider";
-import { type Browser, chromium } from "playwright-core";
+import type { Browser } from "playwright-core";
 import { type NodeServer, serve } from "../../adapters/node.ts";
 import { createDemoApp } from "../../examples/app.ts";
 import { managedLogin } from "../../src/managed-login/mod.ts";
+import { chromiumInstalled, launchChromium } from "../support/chromium.ts";
 import { freePort } from "../support/cognito-local.ts";
 import {
   frontCookie,
@@ -28,8 +29,7 @@ import {
 } from "../support/managed-login-front.ts";
 import { createEnv, type Env, email, fakeClock, PASSWORD, warrantFor } from "../support/setup.ts";
 
-const executablePath = "/usr/bin/chromium";
-const missing = !existsSync(executablePath);
+const missing = !chromiumInstalled;
 if (missing && process.env.CI === "true")
   throw new Error("CI=true and /usr/bin/chromium is missing: .ci/run installs it");
 
@@ -77,19 +77,7 @@ describe("managed login in Chromium", {
     });
     server = await serve(createDemoApp(warrant), { port });
     assert.equal(server.url, origin);
-    browser = await chromium.launch({
-      executablePath,
-      args: [
-        "--headless",
-        "--no-sandbox",
-        "--disable-gpu",
-        "--disable-quic",
-        "--no-first-run",
-        "--disable-background-networking",
-        "--disable-component-update",
-        "--disable-sync",
-      ],
-    });
+    browser = await launchChromium();
   });
   after(async () => {
     await browser?.close();
