@@ -41,7 +41,10 @@ for (const [name, bytes] of [...byPackage].sort((a, b) => b[1] - a[1]).slice(0, 
 }
 
 // Optional modules stay out of the demo: an app that does not import them bundles none of their bytes.
-const optional = { "@warrant/cognito/api-gateway": /(^|\/)src\/api-gateway\/|@aws-sdk\/client-api-gateway/ };
+const optional = {
+  "@warrant/cognito/api-gateway": /(^|\/)src\/api-gateway\/|@aws-sdk\/client-api-gateway/,
+  "@warrant/cognito/managed-login": /(^|\/)src\/managed-login\//,
+};
 const inputs = Object.keys(output.inputs);
 const leaked = Object.entries(optional).filter(([, pattern]) => inputs.some((path) => pattern.test(path)));
 const withGateway = await bundleForWorkers(`${root}bench/size/with-api-gateway.ts`, { minify: true });
