@@ -22,6 +22,8 @@ export { apiErrorCodes } from "./http/context.ts";
 export type {
   AdminUserSection,
   AdminUserTarget,
+  LoginPageAdditions,
+  LoginPageInput,
   ProfileLink,
   WarrantExtension,
 } from "./http/extensions.ts";
@@ -48,6 +50,7 @@ export { defaultAttributeMapping } from "./options.ts";
 export type {
   AdminSection,
   FormField,
+  LoginButton,
   PageContext,
   PageLink,
   PageProps,
@@ -56,6 +59,7 @@ export type {
 } from "./pages/pages.ts";
 export type { Text, TextKey } from "./pages/text.ts";
 export { defaultText } from "./pages/text.ts";
+export type { TokenService } from "./sessions/refresh.ts";
 export type { NewSession } from "./sessions/session.ts";
 export type { Session, SessionUser } from "./sessions/store.ts";
 export { mapAttributes, reverseMap } from "./users/mapping.ts";

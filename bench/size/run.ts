@@ -70,6 +70,7 @@ for (const { key, label, entry } of bundles) {
     // Optional modules stay out of the demo: an app that does not import them bundles none of their bytes.
     const optional = {
       "@warrant/cognito/api-gateway": /(^|\/)src\/api-gateway\/|@aws-sdk\/client-api-gateway/,
+      "@warrant/cognito/managed-login": /(^|\/)src\/managed-login\//,
     };
     const leaked = Object.entries(optional).filter(([, pattern]) =>
       output.some(([path, { bytesInOutput }]) => bytesInOutput > 0 && pattern.test(path)),

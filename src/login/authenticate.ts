@@ -75,8 +75,11 @@ export interface LoginCore {
   authenticate(username: string, password: string, options?: AuthenticateOptions): Promise<AuthResult>;
   respond(challengeId: string, answer: ChallengeAnswer): Promise<RespondResult>;
   pendingChallenge(challengeId: string): Promise<PublicChallenge | null>;
-  /** After Cognito handed out tokens: read the user, mirror it locally, build the session user. */
-  completeLogin(tokens: Tokens): Promise<AuthResult>;
+  /**
+   * After Cognito handed out tokens: read the user, mirror it locally, build the session user. `keep`:
+   * fields stored on the local record beside the mapped ones (managed login keeps `identities` there).
+   */
+  completeLogin(tokens: Tokens, keep?: Record<string, unknown>): Promise<AuthResult>;
 }
 
 /** Builds the login core. */
@@ -88,7 +91,7 @@ export function createLogin(deps: {
 }): LoginCore {
   const { config, store, pending } = deps;
 
-  const completeLogin = async (tokens: Tokens): Promise<AuthResult> => {
+  const completeLogin = async (tokens: Tokens, keep: Record<string, unknown> = {}): Promise<AuthResult> => {
     const cognito = await deps.cognito();
     const { username, attributes } = await cognito.getUser(tokens.accessToken);
     const { stored, extra } = checkFields(
@@ -101,7 +104,7 @@ export function createLogin(deps: {
     const record = await upsertUser(store, {
       username,
       sub,
-      stored,
+      stored: { ...stored, ...keep },
       create: config.createUnknownUsers,
       now: config.now(),
       login: true,

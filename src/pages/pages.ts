@@ -3,8 +3,10 @@
  * The built-in pages: server-rendered, accessible HTML that works without JavaScript. Each can be
  * replaced through `options.pages` by a function that takes the same props and returns HTML.
  */
-import { errorPage, escapeHtml, layout } from "./html.ts";
+import { buttonList, errorPage, escapeHtml, type LoginExtras, layout } from "./html.ts";
 import { attributeLabel, type Text } from "./text.ts";
+
+export type { LoginButton, LoginExtras } from "./html.ts";
 
 /** What every page gets: the text table, where the routes live, and the form's CSRF token. */
 export interface PageContext {
@@ -72,7 +74,7 @@ export interface ChallengeChoice {
 
 /** Props of each page. */
 export interface PageProps {
-  login: { ctx: PageContext; error?: string; next?: string; username?: string };
+  login: { ctx: PageContext; error?: string; next?: string; username?: string } & LoginExtras;
   challenge: {
     ctx: PageContext;
     /** The challenge being answered; absent on the "sign in again" page (expired, used up, too many attempts). */
@@ -192,25 +194,24 @@ function grouped(secret: string): string {
 
 /** The built-in pages. */
 export const builtinPages: Pages = {
-  login({ ctx, error, next }) {
+  login({ ctx, error, next, buttons = [], passwordForm = true }) {
     const t = ctx.text;
+    const invalid = error ? ' aria-invalid="true" aria-describedby="login-error"' : "";
+    const providers = buttonList(buttons);
+    const form = `<form method="post" action="${escapeHtml(ctx.basePath)}/login" novalidate>
+${csrfField(ctx)}${next ? `<input type="hidden" name="next" value="${escapeHtml(next)}">` : ""}
+<label for="username">${escapeHtml(t["login.username"])}</label>
+<input id="username" name="username" type="text" autocomplete="username" autocapitalize="none" spellcheck="false" required${invalid} autofocus>
+<label for="password">${escapeHtml(t["login.password"])}</label>
+<input id="password" name="password" type="password" autocomplete="current-password" required${invalid}>
+<button type="submit">${escapeHtml(t["login.submit"])}</button>
+</form>
+<p><a href="${escapeHtml(ctx.basePath)}/password/forgot">${escapeHtml(t["password.forgotLink"])}</a> · <a href="${escapeHtml(ctx.basePath)}/signup">${escapeHtml(t["signup.link"])}</a></p>`;
     return layout(
       t["login.title"],
       `<h1>${escapeHtml(t["login.title"])}</h1>
 ${error ? `<p id="login-error" class="alert error" role="alert">${escapeHtml(error)}</p>` : ""}
-<form method="post" action="${escapeHtml(ctx.basePath)}/login" novalidate>
-${csrfField(ctx)}${next ? `<input type="hidden" name="next" value="${escapeHtml(next)}">` : ""}
-<label for="username">${escapeHtml(t["login.username"])}</label>
-<input id="username" name="username" type="text" autocomplete="username" autocapitalize="none" spellcheck="false" required${
-        error ? ' aria-invalid="true" aria-describedby="login-error"' : ""
-      } autofocus>
-<label for="password">${escapeHtml(t["login.password"])}</label>
-<input id="password" name="password" type="password" autocomplete="current-password" required${
-        error ? ' aria-invalid="true" aria-describedby="login-error"' : ""
-      }>
-<button type="submit">${escapeHtml(t["login.submit"])}</button>
-</form>
-<p><a href="${escapeHtml(ctx.basePath)}/password/forgot">${escapeHtml(t["password.forgotLink"])}</a> · <a href="${escapeHtml(ctx.basePath)}/signup">${escapeHtml(t["signup.link"])}</a></p>`,
+${providers}${providers && passwordForm ? `\n<p class="or">${escapeHtml(t["login.or"])}</p>\n` : ""}${passwordForm ? form : ""}`,
     );
   },
 
