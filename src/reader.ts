@@ -20,20 +20,20 @@
  */
 import type { Storage } from "unstorage";
 import { lazyVerifier } from "./cognito/load.ts";
-import type { TokenUse, VerifyResult } from "./cognito/verify.ts";
 import { WarrantError } from "./errors.ts";
-import { type BearerContext, type BearerOptions, createBearer } from "./http/bearer.ts";
+import { createBearer } from "./http/bearer.ts";
 import { logError } from "./http/context.ts";
-import { createProtect, type ProtectedHandler } from "./http/protect.ts";
-import { resolveConfig, type WarrantConfig, type WarrantOptions } from "./options.ts";
+import { createProtect } from "./http/protect.ts";
+import { resolveConfig, type WarrantOptions } from "./options.ts";
 import { errorPage } from "./pages/html.ts";
 import { defaultText, type Text } from "./pages/text.ts";
 import { createCookies } from "./sessions/cookie.ts";
 import { createKeyring } from "./sessions/crypto.ts";
 import type { Refresh } from "./sessions/refresh.ts";
 import { createSessionCore } from "./sessions/session.ts";
-import { createSessions, type Session } from "./sessions/store.ts";
+import { createSessions } from "./sessions/store.ts";
 import { createStore } from "./storage.ts";
+import type { Warrant } from "./warrant.ts";
 
 export type { BearerContext, BearerOptions } from "./http/bearer.ts";
 export type { ProtectContext, ProtectedHandler } from "./http/protect.ts";
@@ -42,21 +42,11 @@ export type { Session, SessionUser } from "./sessions/store.ts";
 /** Options of {@link createSessionReader}: the warrant's options, with the store it shares required. */
 export type SessionReaderOptions = WarrantOptions & { storage: Storage };
 
-/** What {@link createSessionReader} builds: the read side of `Warrant`. */
-export interface SessionReader {
-  readonly config: WarrantConfig;
-  /** The request's session, or `null`; tokens are not refreshed (see the module doc). */
-  getSession(request: Request): Promise<Session | null>;
-  /** Runs `handler` only for a signed-in user; else 303 to `basePath/login` (HTML) or 401 (JSON). */
-  protect(handler: ProtectedHandler): (request: Request) => Promise<Response>;
-  /** Verifies a Cognito token an API caller sent, as `Warrant.verifyToken` does. */
-  verifyToken(token: string, tokenUse?: TokenUse): Promise<VerifyResult>;
-  /** Runs `handler` only for callers with a valid `Authorization: Bearer` Cognito token, as `Warrant.bearer`. */
-  bearer(
-    handler: (request: Request, context: BearerContext) => Response | Promise<Response>,
-    options?: BearerOptions,
-  ): (request: Request) => Promise<Response>;
-}
+/**
+ * What {@link createSessionReader} builds: the read side of `Warrant`. `getSession` does not refresh
+ * tokens here (see the module doc); the others behave as the warrant's.
+ */
+export type SessionReader = Pick<Warrant, "config" | "getSession" | "protect" | "verifyToken" | "bearer">;
 
 /**
  * Builds a session reader over the store another warrant writes. The options are checked as
