@@ -19,7 +19,7 @@ export { errorCodes, WarrantError } from "./errors.ts";
 export type { BearerContext, BearerOptions } from "./http/bearer.ts";
 export type { ApiErrorCode } from "./http/context.ts";
 export { apiErrorCodes } from "./http/context.ts";
-export type { WarrantExtension } from "./http/extensions.ts";
+export type { ChallengeStep, ChallengeStepContext, WarrantExtension } from "./http/extensions.ts";
 export { safeNext } from "./http/next.ts";
 export type { ProtectContext } from "./http/protect.ts";
 export { challengeAttempts, challengeTtl, limits } from "./limits.ts";
@@ -34,12 +34,13 @@ export type {
 export type {
   AuthFlow,
   Credentials,
+  FirstFactor,
   ObjectSchema,
   RateLimitOptions,
   WarrantConfig,
   WarrantOptions,
 } from "./options.ts";
-export { defaultAttributeMapping } from "./options.ts";
+export { defaultAttributeMapping, firstFactors } from "./options.ts";
 export type { FormField, PageContext, PageProps, Pages, ProfileItem } from "./pages/pages.ts";
 export type { Text, TextKey } from "./pages/text.ts";
 export { defaultText } from "./pages/text.ts";

@@ -58,6 +58,8 @@ export const apiErrorCodes = {
   invalid_code: 400,
   /** Cognito's password policy refused the new password; `attemptsLeft` says how many tries remain. */
   password_rejected: 400,
+  /** Cognito refused the passkey's assertion (wrong or replayed); `attemptsLeft` says how many tries remain. */
+  passkey_rejected: 400,
   /** Cognito or the session store is unavailable; `Retry-After` says when to try again. */
   unavailable: 503,
   /** Something failed on the server; the `requestId` is in the log. */
@@ -147,6 +149,7 @@ const extra = (ctx: Ctx, more: More = {}): Extra => ({
   requestId: ctx.requestId,
   cookies: [...ctx.cookies, ...(more.cookies ?? [])],
   ...(more.headers ? { headers: more.headers } : {}),
+  ...(more.scripts ? { scripts: more.scripts } : {}),
 });
 
 /** A JSON reply with the request's cookies and the security headers. */

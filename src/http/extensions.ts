@@ -6,9 +6,28 @@
  * adds route groups under `basePath` (and, as features need them, the hooks declared here).
  */
 
+import type { PublicChallenge } from "../login/pending.ts";
 import type { ExtensionBase } from "../options.ts";
+import type { Text } from "../pages/text.ts";
 import type { RouteDeps } from "./context.ts";
 import type { Routes } from "./router.ts";
+
+/** What {@link WarrantExtension.challengeStep} gets to build its part of the challenge page. */
+export interface ChallengeStepContext {
+  /** The URL every answer posts to (the challenge route, with `next`). */
+  action: string;
+  /** The CSRF token each form must carry as its `csrf` field. */
+  csrf: string;
+  text: Text;
+}
+
+/** An extension's part of a challenge page. */
+export interface ChallengeStep {
+  /** Trusted markup put in the page after its message; the extension escapes what it shows. */
+  html: string;
+  /** The CSP sources (`'sha256-…'`) of the inline scripts in `html`: the page allows those and no others. */
+  scripts?: readonly string[];
+}
 
 /** An optional feature plugged into a warrant. */
 export interface WarrantExtension extends ExtensionBase {
@@ -19,6 +38,13 @@ export interface WarrantExtension extends ExtensionBase {
    * extension already serves is refused at construction.
    */
   routes?(deps: RouteDeps): Routes;
+  /**
+   * A step of the challenge page the browser completes with the extension's help (a passkey: the
+   * request options and a script that runs `navigator.credentials.get` and posts the result as
+   * `credential`). Called for every challenge page; `undefined` leaves the page as the library makes it.
+   * Without an extension that answers WEB_AUTHN, its page offers the other factors instead.
+   */
+  challengeStep?(challenge: PublicChallenge, context: ChallengeStepContext): ChallengeStep | undefined;
 }
 
 /** The routes of every extension, merged over `builtin`; throws when two claim one path. */

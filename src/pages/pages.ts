@@ -56,7 +56,14 @@ export interface ChallengeChoice {
 
 /** Props of each page. */
 export interface PageProps {
-  login: { ctx: PageContext; error?: string; next?: string; username?: string };
+  login: {
+    ctx: PageContext;
+    error?: string;
+    next?: string;
+    username?: string;
+    /** USER_AUTH: the username only; the factors follow on the challenge page. */
+    usernameOnly?: boolean;
+  };
   challenge: {
     ctx: PageContext;
     /** The challenge being answered; absent on the "sign in again" page (expired, used up, too many attempts). */
@@ -75,6 +82,16 @@ export interface PageProps {
     totp?: { secret: string; uri: string };
     /** A safe path to go to after the login, carried in the form's action. */
     next?: string;
+    /** SELECT_CHALLENGE (USER_AUTH): the factors besides the password, each a button posted as `choice`. */
+    factors?: ChallengeChoice[];
+    /** Hidden fields of the form with `fields` (SELECT_CHALLENGE: the password's `choice`). */
+    hidden?: Record<string, string>;
+    /** The label of the button of the form with `fields`. @default text `challenge.submit` */
+    submit?: string;
+    /** Trusted markup an extension adds after the message (a passkey step, with its script). */
+    step?: string;
+    /** A first factor of USER_AUTH: a button (posted as `anotherWay`) that offers the other factors. */
+    anotherWay?: boolean;
   };
   logout: { ctx: PageContext };
   profile: {
@@ -158,7 +175,7 @@ function grouped(secret: string): string {
 
 /** The built-in pages. */
 export const builtinPages: Pages = {
-  login({ ctx, error, next }) {
+  login({ ctx, error, next, usernameOnly }) {
     const t = ctx.text;
     return layout(
       t["login.title"],
@@ -170,20 +187,44 @@ ${csrfField(ctx)}${next ? `<input type="hidden" name="next" value="${escapeHtml(
 <input id="username" name="username" type="text" autocomplete="username" autocapitalize="none" spellcheck="false" required${
         error ? ' aria-invalid="true" aria-describedby="login-error"' : ""
       } autofocus>
-<label for="password">${escapeHtml(t["login.password"])}</label>
+${
+  usernameOnly
+    ? ""
+    : `<label for="password">${escapeHtml(t["login.password"])}</label>
 <input id="password" name="password" type="password" autocomplete="current-password" required${
         error ? ' aria-invalid="true" aria-describedby="login-error"' : ""
       }>
-<button type="submit">${escapeHtml(t["login.submit"])}</button>
+`
+}<button type="submit">${escapeHtml(t[usernameOnly ? "login.continue" : "login.submit"])}</button>
 </form>
 <p><a href="${escapeHtml(ctx.basePath)}/password/forgot">${escapeHtml(t["password.forgotLink"])}</a> · <a href="${escapeHtml(ctx.basePath)}/signup">${escapeHtml(t["signup.link"])}</a></p>`,
     );
   },
 
-  challenge({ ctx, name, message, error, fields = [], choices = [], choiceError, totp, next }) {
+  challenge(props) {
+    const { ctx, name, message, error, fields = [], choices = [], choiceError, totp, next } = props;
+    const { factors = [], hidden = {}, step = "" } = props;
     const t = ctx.text;
     const action = `${ctx.basePath}/login/challenge${next ? `?next=${encodeURIComponent(next)}` : ""}`;
-    const answerable = name !== undefined && (fields.length > 0 || choices.length > 0);
+    const form = (inner: string) =>
+      `<form method="post" action="${escapeHtml(action)}" novalidate>
+${csrfField(ctx)}
+${inner}
+</form>`;
+    const buttons = factors
+      .map(
+        (f) =>
+          `<button type="submit" name="choice" value="${escapeHtml(f.value)}" class="secondary">${escapeHtml(f.label)}</button>`,
+      )
+      .join("\n");
+    const more = `${step}${factors.length ? form(`<div class="actions">${buttons}</div>`) : ""}${
+      props.anotherWay
+        ? form(
+            `<button type="submit" name="anotherWay" value="1" class="secondary">${escapeHtml(t["challenge.anotherWay"])}</button>`,
+          )
+        : ""
+    }`;
+    const answerable = name !== undefined && (fields.length > 0 || choices.length > 0 || more !== "");
     const setup = totp
       ? `<p><a href="${escapeHtml(totp.uri)}">${escapeHtml(t["challenge.setupLink"])}</a></p>
 <p>${escapeHtml(t["challenge.setupSecret"])}</p>
@@ -198,12 +239,15 @@ ${error ? `<p class="alert error" role="alert">${escapeHtml(error)}</p>` : ""}
 <p>${escapeHtml(message)}</p>
 ${
   answerable
-    ? `${setup}<form method="post" action="${escapeHtml(action)}" novalidate>
-${csrfField(ctx)}
-${choices.length ? choiceFieldset(choices, t["challenge.method"], choiceError) : ""}
+    ? `${setup}${
+        fields.length || choices.length
+          ? form(`${Object.entries(hidden)
+              .map(([k, v]) => `<input type="hidden" name="${escapeHtml(k)}" value="${escapeHtml(v)}">`)
+              .join("")}${choices.length ? choiceFieldset(choices, t["challenge.method"], choiceError) : ""}
 ${fields.map((f, i) => field(f, i === focus)).join("\n")}
-<button type="submit">${escapeHtml(t["challenge.submit"])}</button>
-</form>`
+<button type="submit">${escapeHtml(props.submit ?? t["challenge.submit"])}</button>`)
+          : ""
+      }${more}`
     : `<p><a class="button" href="${escapeHtml(ctx.basePath)}/login">${escapeHtml(t["challenge.restart"])}</a></p>`
 }`,
     );

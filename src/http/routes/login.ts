@@ -27,7 +27,15 @@ export const challengeView = (challenge: PublicChallenge): Record<string, unknow
   name: challenge.name,
   parameters: challenge.parameters,
   ...(challenge.totp ? { totp: challenge.totp } : {}),
+  ...(challenge.availableChallenges ? { availableChallenges: challenge.availableChallenges } : {}),
+  ...(challenge.firstFactor ? { firstFactor: true } : {}),
 });
+
+/** USER_AUTH asks for the username alone, unless a password is what it asks for first. */
+const usernameOnly = (deps: RouteDeps): boolean =>
+  deps.config.authFlow === "USER_AUTH" &&
+  deps.config.preferredChallenge !== "PASSWORD" &&
+  deps.config.preferredChallenge !== "PASSWORD_SRP";
 
 /** The login page, with an error and the safe `next` to carry. */
 export function loginPage(ctx: Ctx, deps: RouteDeps, status = 200, error?: string, next?: string): Response {
@@ -37,6 +45,7 @@ export function loginPage(ctx: Ctx, deps: RouteDeps, status = 200, error?: strin
       ctx: pageContext(ctx, deps, null),
       ...(error ? { error } : {}),
       ...(next ? { next } : {}),
+      ...(usernameOnly(deps) ? { usernameOnly: true } : {}),
     }),
     status,
   );
@@ -48,7 +57,12 @@ export function loginFailed(ctx: Ctx, deps: RouteDeps, next?: string, cookies: s
   if (ctx.json) return apiError(ctx, "invalid_credentials", message, {}, { cookies });
   return html(
     ctx,
-    deps.pages.login({ ctx: pageContext(ctx, deps, null), error: message, ...(next ? { next } : {}) }),
+    deps.pages.login({
+      ctx: pageContext(ctx, deps, null),
+      error: message,
+      ...(next ? { next } : {}),
+      ...(usernameOnly(deps) ? { usernameOnly: true } : {}),
+    }),
     401,
     { cookies },
   );
@@ -58,11 +72,17 @@ export function loginFailed(ctx: Ctx, deps: RouteDeps, next?: string, cookies: s
  * A finished login: a new session id (the one the browser had before is deleted, S5), the pending
  * challenge cookie expired, then 303 to `next` or `loginRedirect` (JSON: 200 `{ user, expiresAt }`).
  */
-export async function finishLogin(ctx: Ctx, deps: RouteDeps, login: Login, next?: string): Promise<Response> {
+export async function finishLogin(
+  ctx: Ctx,
+  deps: RouteDeps,
+  login: Login,
+  next?: string,
+  more: { json?: Record<string, unknown>; cookies?: string[] } = {},
+): Promise<Response> {
   const created = await deps.sessions.replace(ctx.request, login);
-  const cookies = [created.cookie, deps.cookies.expire("challenge", ctx.secure)];
+  const cookies = [created.cookie, deps.cookies.expire("challenge", ctx.secure), ...(more.cookies ?? [])];
   return ctx.json
-    ? json(ctx, { user: login.user, expiresAt: created.session.expiresAt }, 200, { cookies })
+    ? json(ctx, { ...more.json, user: login.user, expiresAt: created.session.expiresAt }, 200, { cookies })
     : redirect(ctx, next ?? deps.config.loginRedirect, { cookies });
 }
 
