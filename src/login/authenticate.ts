@@ -271,7 +271,8 @@ export function createLogin(deps: {
         return expired;
       }
       if (isAnotherWay(answer)) {
-        if (!record.firstFactor) {
+        // Only a chosen factor has another way; SELECT_CHALLENGE is already the list of them.
+        if (!record.firstFactor || record.name === "SELECT_CHALLENGE") {
           const issues = ["this challenge cannot be answered another way"];
           return {
             ok: false,

@@ -107,7 +107,9 @@ const challengeForm = (
       ...(submit ? { submit } : {}),
       ...(step ? { step: step.html } : {}),
       // Another way only helps when there is one: a pool with a single factor has nothing else to offer.
-      ...(challenge.firstFactor && available.length !== 1 ? { anotherWay: true } : {}),
+      ...(challenge.firstFactor && name !== "SELECT_CHALLENGE" && available.length !== 1
+        ? { anotherWay: true }
+        : {}),
       ...(errors.mfaType ? { choiceError: errors.mfaType } : {}),
       ...(challenge.totp ? { totp: challenge.totp } : {}),
       ...(options.next ? { next: options.next } : {}),
