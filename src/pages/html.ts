@@ -52,6 +52,7 @@ label.choice{display:flex;gap:.5rem;align-items:center;font-weight:400;margin:.4
 label.choice input{width:auto}
 fieldset[aria-invalid=true]{border-color:var(--error)}
 .secret{font-size:1.2em;letter-spacing:.05em}
+[hidden]{display:none!important}
 `;
 
 /** The CSP source that allows exactly the built-in stylesheet. */

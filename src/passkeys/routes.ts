@@ -36,6 +36,7 @@ import type { Routes } from "../http/router.ts";
 import type { Session } from "../sessions/store.ts";
 import { SessionInvalid } from "../sessions/store.ts";
 import { type PasskeyPageContext, type PasskeyPages, type PasskeyRow, passkeyText } from "./pages.ts";
+import { passkeyScriptHash } from "./script.ts";
 
 const utf8 = new TextEncoder();
 const hash = (value: string) => encodeHexLowerCase(sha256(utf8.encode(value)));
@@ -136,6 +137,7 @@ export function passkeyRoutes(deps: RouteDeps, pages: PasskeyPages): Routes {
         ...(notes.error ? { error: notes.error } : {}),
       }),
       status,
+      { scripts: [passkeyScriptHash] },
     );
   };
 
