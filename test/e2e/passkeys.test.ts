@@ -8,23 +8,19 @@
  * attestations and assertions with @simplewebauthn/server, over cognito-local's real tokens.
  */
 import assert from "node:assert/strict";
-import { existsSync, mkdirSync } from "node:fs";
+import { mkdirSync } from "node:fs";
 import { after, before, describe, it } from "node:test";
-import { type Browser, type BrowserContext, chromium, type Page } from "playwright-core";
+import type { Browser, BrowserContext, Page } from "playwright-core";
 import { type NodeServer, serve } from "../../adapters/node.ts";
 import { createDemoApp } from "../../examples/app.ts";
 import { passkeys } from "../../src/passkeys/mod.ts";
+import { chromiumSkip, launchChromium } from "../support/chromium.ts";
 import { TEST_CODE } from "../support/cognito-local.ts";
 import { attachFakeUserAuth, type FakeUserAuth } from "../support/fake-user-auth.ts";
 import { createEnv, type Env, email, PASSWORD, warrantFor } from "../support/setup.ts";
 
-const executablePath = "/usr/bin/chromium";
-const missing = !existsSync(executablePath);
-if (missing && process.env.CI === "true")
-  throw new Error("CI=true and /usr/bin/chromium is missing: .ci/run installs it");
-
 describe("passkeys in Chromium (FAKE USER_AUTH front over cognito-local)", {
-  skip: missing ? "chromium is not installed (apt-get install chromium)" : false,
+  skip: chromiumSkip,
 }, () => {
   let env: Env;
   let fake: FakeUserAuth;
@@ -56,18 +52,7 @@ describe("passkeys in Chromium (FAKE USER_AUTH front over cognito-local)", {
       rpId: "localhost",
       origins: [server.url, preferPasskey.url],
     });
-    browser = await chromium.launch({
-      executablePath,
-      args: [
-        "--headless",
-        "--no-sandbox",
-        "--disable-gpu",
-        "--disable-background-networking",
-        "--disable-component-update",
-        "--disable-sync",
-        "--no-first-run",
-      ],
-    });
+    browser = await launchChromium();
     context = await browser.newContext();
     page = await context.newPage();
     page.on("console", (message) => {
