@@ -231,6 +231,49 @@ describe("USER_AUTH (FAKE front for USER_AUTH over cognito-local)", () => {
     });
   });
 
+  it("relays a passkey assertion with USERNAME and SECRET_HASH; a refused one is counted; no extension, no passkey UI", async () => {
+    const holder = email("holder");
+    await env.pool.createUser({ email: holder, password: PASSWORD });
+    await fake.addUser(holder, PASSWORD);
+    fake.pretendPasskey(holder);
+    const warrant = withSecret();
+    const client = new Client(warrant.handler);
+    await client.submit("/accounts/login", "/accounts/login", { username: holder });
+    const choice = await (await client.get("/accounts/login/challenge")).text();
+    assert.doesNotMatch(choice, /passkey/i, "without the passkeys extension the page offers no passkey");
+    const step = await (await client.json("/accounts/login/challenge", { choice: "WEB_AUTHN" })).json();
+    assert.equal(step.challenge.name, "WEB_AUTHN");
+    const options = JSON.parse(step.challenge.parameters.CREDENTIAL_REQUEST_OPTIONS);
+    assert.equal(options.rpId, "localhost");
+    const page = await (await client.get("/accounts/login/challenge")).text();
+    assert.match(page, /Passkeys cannot be used here\. Please sign in another way\./);
+    assert.match(page, /name="anotherWay"/);
+    const assertion = JSON.stringify({
+      id: options.allowCredentials[0].id,
+      rawId: options.allowCredentials[0].id,
+      type: "public-key",
+      response: { clientDataJSON: "e30", authenticatorData: "AAAA", signature: "AAAA" },
+      clientExtensionResults: {},
+    });
+    env.front.resetCalls();
+    const refused = await client.json("/accounts/login/challenge", { credential: assertion });
+    assert.equal(refused.status, 400);
+    const body = await refused.json();
+    assert.equal(body.error, "passkey_rejected");
+    assert.equal(body.attemptsLeft, 4);
+    const [sent] = env.front.requests("RespondToAuthChallenge");
+    assert.equal(sent.ChallengeName, "WEB_AUTHN");
+    const user = sent.ChallengeResponses.USERNAME;
+    assert.deepEqual(sent.ChallengeResponses, {
+      CREDENTIAL: assertion,
+      USERNAME: user,
+      SECRET_HASH: secretHash(user, env.pool.secretClientId, env.pool.clientSecret),
+    });
+    const malformed = await client.json("/accounts/login/challenge", { credential: '{"type":"public-key"}' });
+    assert.equal((await malformed.json()).error, "invalid_answer");
+    assert.equal(env.front.calls("RespondToAuthChallenge"), 1, "a malformed assertion never reaches Cognito");
+  });
+
   it("carries the whole ceremony over JSON for an SPA", async () => {
     const warrant = warrantFor(env, { authFlow: "USER_AUTH" });
     const spa = new Client(warrant.handler);

@@ -92,6 +92,8 @@ export interface FakeUserAuth {
   setFactors(factors: Factor[]): void;
   /** The passkeys of a user (what a real pool would list). */
   passkeysOf(login: string): Stored[];
+  /** Gives a user a passkey no authenticator holds: WEB_AUTHN becomes available, and no assertion verifies. */
+  pretendPasskey(login: string): void;
   /** Assertions verified and refused so far. */
   readonly stats: { assertions: number; refused: number; registrations: number };
   detach(): void;
@@ -486,6 +488,17 @@ export function attachFakeUserAuth(front: CognitoFront, options: FakeUserAuthOpt
       allowed = factors;
     },
     passkeysOf: (login) => users.get(login)?.passkeys ?? [],
+    pretendPasskey(login) {
+      const user = users.get(login);
+      if (!user) throw new Error(`fake-user-auth: no user ${login}`);
+      user.passkeys.push({
+        id: randomBytes(16).toString("base64url"),
+        publicKey: new Uint8Array(randomBytes(77)),
+        counter: 0,
+        friendlyName: "Lost key",
+        createdAt: Date.now(),
+      });
+    },
     stats,
     detach() {
       for (const target of [
