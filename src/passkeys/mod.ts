@@ -51,6 +51,8 @@ export function passkeys(options: PasskeysOptions = {}): WarrantExtension {
   const pages: PasskeyPages = { ...builtinPasskeyPages, ...options.pages };
   return {
     name: "passkeys",
+    text: passkeyText,
+    profileLinks: [{ path: "/passkeys", text: "passkeys.link" }],
     routes: (deps) => passkeyRoutes(deps, pages),
     challengeStep(challenge, context) {
       // The extension's words first, so the warrant's `options.text` (in `context.text`) replaces them.

@@ -11,6 +11,7 @@ import { passkeyScriptTag } from "./script.ts";
 /** The words of the passkey pages; `options.text` of the warrant overrides any of them. */
 export const passkeyText: Readonly<Record<string, string>> = {
   "passkeys.title": "Passkeys",
+  "passkeys.link": "Passkeys",
   "passkeys.intro":
     "A passkey lets you sign in with your device's screen lock or a security key, without a password.",
   "passkeys.none": "You have no passkeys yet.",

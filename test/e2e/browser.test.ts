@@ -11,12 +11,16 @@ import type { Browser } from "playwright-core";
 import { type NodeServer, serve } from "../../adapters/node.ts";
 import { createDemoApp } from "../../examples/app.ts";
 import { enrolTotp, totp, wrongTotp } from "../support/challenges.ts";
-import { chromiumSkip, launchChromium } from "../support/chromium.ts";
+import { chromiumInstalled, launchChromium } from "../support/chromium.ts";
 import { createEnv, type Env, email, PASSWORD, warrantFor } from "../support/setup.ts";
 import { attachSrpResponder } from "../support/srp-responder.ts";
 
+const missing = !chromiumInstalled;
+if (missing && process.env.CI === "true")
+  throw new Error("CI=true and /usr/bin/chromium is missing: .ci/run installs it");
+
 describe("demo in Chromium", {
-  skip: chromiumSkip,
+  skip: missing ? "chromium is not installed (apt-get install chromium)" : false,
 }, () => {
   let env: Env;
   let server: NodeServer;

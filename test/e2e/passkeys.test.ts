@@ -14,13 +14,17 @@ import type { Browser, BrowserContext, Page } from "playwright-core";
 import { type NodeServer, serve } from "../../adapters/node.ts";
 import { createDemoApp } from "../../examples/app.ts";
 import { passkeys } from "../../src/passkeys/mod.ts";
-import { chromiumSkip, launchChromium } from "../support/chromium.ts";
+import { chromiumInstalled, launchChromium } from "../support/chromium.ts";
 import { TEST_CODE } from "../support/cognito-local.ts";
 import { attachFakeUserAuth, type FakeUserAuth } from "../support/fake-user-auth.ts";
 import { createEnv, type Env, email, PASSWORD, warrantFor } from "../support/setup.ts";
 
+const missing = !chromiumInstalled;
+if (missing && process.env.CI === "true")
+  throw new Error("CI=true and /usr/bin/chromium is missing: .ci/run installs it");
+
 describe("passkeys in Chromium (FAKE USER_AUTH front over cognito-local)", {
-  skip: chromiumSkip,
+  skip: missing ? "chromium is not installed (apt-get install chromium)" : false,
 }, () => {
   let env: Env;
   let fake: FakeUserAuth;
@@ -120,7 +124,9 @@ describe("passkeys in Chromium (FAKE USER_AUTH front over cognito-local)", {
     await page.waitForURL(`${server.url}/accounts/profile`);
     assert.equal(await signedInAs(page, server.url), person);
 
-    await page.goto(`${server.url}/accounts/passkeys`);
+    // The profile page links to the passkeys (the extension's profile link).
+    await page.getByRole("link", { name: "Passkeys" }).click();
+    await page.waitForURL(`${server.url}/accounts/passkeys`);
     assert.match((await page.textContent("main")) ?? "", /You have no passkeys yet\./);
     await page.getByRole("link", { name: "Add a passkey" }).click();
     await page.waitForURL(`${server.url}/accounts/passkeys/add`);

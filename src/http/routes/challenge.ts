@@ -18,7 +18,7 @@ import {
   pageContext,
   type RouteDeps,
 } from "../context.ts";
-import type { ChallengeStep, ChallengeStepContext, WarrantExtension } from "../extensions.ts";
+import { type ChallengeStep, type ChallengeStepContext, extensionsOf } from "../extensions.ts";
 import { attributeField, codeField, passwordField } from "../forms.ts";
 import { anonymousPost, rateLimit } from "../guards.ts";
 import { safeNext } from "../next.ts";
@@ -125,7 +125,7 @@ const extensionStep = (
   challenge: PublicChallenge,
   context: ChallengeStepContext,
 ): ChallengeStep | undefined => {
-  for (const extension of deps.config.extensions as readonly WarrantExtension[]) {
+  for (const extension of extensionsOf(deps.config)) {
     const step = extension.challengeStep?.(challenge, context);
     if (step) return step;
   }
