@@ -24,6 +24,8 @@ export type {
   AdminUserTarget,
   ChallengeStep,
   ChallengeStepContext,
+  LoginPageAdditions,
+  LoginPageInput,
   ProfileLink,
   WarrantExtension,
 } from "./http/extensions.ts";
@@ -51,6 +53,7 @@ export { defaultAttributeMapping, firstFactors } from "./options.ts";
 export type {
   AdminSection,
   FormField,
+  LoginButton,
   PageContext,
   PageLink,
   PageProps,
@@ -59,6 +62,7 @@ export type {
 } from "./pages/pages.ts";
 export type { Text, TextKey } from "./pages/text.ts";
 export { defaultText } from "./pages/text.ts";
+export type { TokenService } from "./sessions/refresh.ts";
 export type { NewSession } from "./sessions/session.ts";
 export type { Session, SessionUser } from "./sessions/store.ts";
 export { mapAttributes, reverseMap } from "./users/mapping.ts";

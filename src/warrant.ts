@@ -9,6 +9,7 @@ import type { Tokens } from "./cognito/auth.ts";
 import { cognitoLoader } from "./cognito/load.ts";
 import { createVerifier, type TokenUse, type VerifyResult } from "./cognito/verify.ts";
 import { type BearerContext, type BearerOptions, createBearer } from "./http/bearer.ts";
+import { tokenServices, type WarrantExtension } from "./http/extensions.ts";
 import { createHandler } from "./http/handler.ts";
 import type { ProtectedHandler } from "./http/protect.ts";
 import type { ChallengeAnswer } from "./login/answers.ts";
@@ -110,13 +111,14 @@ export function createWarrant(options: WarrantOptions): Warrant {
   const keyring = createKeyring(config.secrets);
   const records = createSessions(config, store, keyring);
   const cookies = createCookies(config);
-  const refresh = createRefresh({ config, store, records, cognito });
-  const sessions = createSessionCore({ config, records, refresh, cookies, cognito });
+  const services = tokenServices(config.extensions as readonly WarrantExtension[], config);
+  const refresh = createRefresh({ config, store, records, cognito, tokenServices: services });
+  const sessions = createSessionCore({ config, records, refresh, cookies, cognito, tokenServices: services });
   const pending = createPendingChallenges({ store, keyring, now: config.now });
   const signups = createPendingChallenges({ store, keyring, now: config.now, prefix: "signups" });
   const login = createLogin({ config, store, cognito, pending, signups });
-  const http = createHandler({ config, store, cookies, sessions, login, cognito });
   const verifier = createVerifier(config);
+  const http = createHandler({ config, store, cookies, sessions, login, cognito, keyring, verifier });
   return {
     config,
     authenticate: login.authenticate,

@@ -50,6 +50,10 @@ const optional = {
     pattern: /(^|\/)src\/(passkeys\/|cognito\/passkeys\.ts)/,
     entry: "with-passkeys.ts",
   },
+  "@warrant/cognito/managed-login": {
+    pattern: /(^|\/)src\/managed-login\//,
+    entry: "with-managed-login.ts",
+  },
 };
 const inputs = Object.keys(output.inputs);
 const leaked = Object.entries(optional).filter(([, { pattern }]) =>

@@ -92,8 +92,11 @@ export interface LoginCore {
   authenticate(username: string, password?: string, options?: AuthenticateOptions): Promise<AuthResult>;
   respond(challengeId: string, answer: ChallengeAnswer): Promise<RespondResult>;
   pendingChallenge(challengeId: string): Promise<PublicChallenge | null>;
-  /** After Cognito handed out tokens: read the user, mirror it locally, build the session user. */
-  completeLogin(tokens: Tokens): Promise<AuthResult>;
+  /**
+   * After Cognito handed out tokens: read the user, mirror it locally, build the session user. `keep`:
+   * fields stored on the local record beside the mapped ones (managed login keeps `identities` there).
+   */
+  completeLogin(tokens: Tokens, keep?: Record<string, unknown>): Promise<AuthResult>;
   /**
    * Keeps the `Session` SignUp returned, sealed, for the sign-in after the confirmation; returns the id
    * for the browser that signed up (its sign-up cookie).
@@ -117,7 +120,7 @@ export function createLogin(deps: {
 }): LoginCore {
   const { config, store, pending, signups } = deps;
 
-  const completeLogin = async (tokens: Tokens): Promise<AuthResult> => {
+  const completeLogin = async (tokens: Tokens, keep: Record<string, unknown> = {}): Promise<AuthResult> => {
     const cognito = await deps.cognito();
     const { username, attributes } = await cognito.getUser(tokens.accessToken);
     const { stored, extra } = checkFields(
@@ -130,7 +133,7 @@ export function createLogin(deps: {
     const record = await upsertUser(store, {
       username,
       sub,
-      stored,
+      stored: { ...stored, ...keep },
       create: config.createUnknownUsers,
       now: config.now(),
       login: true,

@@ -5,9 +5,11 @@
  */
 import { challengePage } from "./challenge.ts";
 import { csrfField, field, focusIndex } from "./fields.ts";
-import { escapeHtml, layout } from "./html.ts";
+import { buttonList, escapeHtml, layout } from "./html.ts";
 import type { Pages, ProfileItem } from "./props.ts";
 import { attributeLabel } from "./text.ts";
+
+export type { LoginButton, LoginExtras } from "./html.ts";
 
 export type {
   AdminSection,
@@ -23,29 +25,28 @@ export type {
 
 /** The built-in pages. */
 export const builtinPages: Pages = {
-  login({ ctx, error, next, usernameOnly }) {
+  login({ ctx, error, next, buttons = [], passwordForm = true, usernameOnly }) {
     const t = ctx.text;
-    return layout(
-      t["login.title"],
-      `<h1>${escapeHtml(t["login.title"])}</h1>
-${error ? `<p id="login-error" class="alert error" role="alert">${escapeHtml(error)}</p>` : ""}
-<form method="post" action="${escapeHtml(ctx.basePath)}/login" novalidate>
+    const invalid = error ? ' aria-invalid="true" aria-describedby="login-error"' : "";
+    const providers = buttonList(buttons);
+    const form = `<form method="post" action="${escapeHtml(ctx.basePath)}/login" novalidate>
 ${csrfField(ctx)}${next ? `<input type="hidden" name="next" value="${escapeHtml(next)}">` : ""}
 <label for="username">${escapeHtml(t["login.username"])}</label>
-<input id="username" name="username" type="text" autocomplete="username" autocapitalize="none" spellcheck="false" required${
-        error ? ' aria-invalid="true" aria-describedby="login-error"' : ""
-      } autofocus>
+<input id="username" name="username" type="text" autocomplete="username" autocapitalize="none" spellcheck="false" required${invalid} autofocus>
 ${
   usernameOnly
     ? ""
     : `<label for="password">${escapeHtml(t["login.password"])}</label>
-<input id="password" name="password" type="password" autocomplete="current-password" required${
-        error ? ' aria-invalid="true" aria-describedby="login-error"' : ""
-      }>
+<input id="password" name="password" type="password" autocomplete="current-password" required${invalid}>
 `
 }<button type="submit">${escapeHtml(t[usernameOnly ? "login.continue" : "login.submit"])}</button>
 </form>
-<p><a href="${escapeHtml(ctx.basePath)}/password/forgot">${escapeHtml(t["password.forgotLink"])}</a> · <a href="${escapeHtml(ctx.basePath)}/signup">${escapeHtml(t["signup.link"])}</a></p>`,
+<p><a href="${escapeHtml(ctx.basePath)}/password/forgot">${escapeHtml(t["password.forgotLink"])}</a> · <a href="${escapeHtml(ctx.basePath)}/signup">${escapeHtml(t["signup.link"])}</a></p>`;
+    return layout(
+      t["login.title"],
+      `<h1>${escapeHtml(t["login.title"])}</h1>
+${error ? `<p id="login-error" class="alert error" role="alert">${escapeHtml(error)}</p>` : ""}
+${providers}${providers && passwordForm ? `\n<p class="or">${escapeHtml(t["login.or"])}</p>\n` : ""}${passwordForm ? form : ""}`,
     );
   },
 

@@ -2,6 +2,7 @@
  * @module
  * The props of every built-in page and the type of a page renderer: what `options.pages` replacements get.
  */
+import type { LoginExtras } from "./html.ts";
 import type { Text } from "./text.ts";
 
 /** What every page gets: the text table, where the routes live, and the form's CSRF token. */
@@ -77,7 +78,7 @@ export interface PageProps {
     username?: string;
     /** USER_AUTH: the username only; the factors follow on the challenge page. */
     usernameOnly?: boolean;
-  };
+  } & LoginExtras;
   challenge: {
     ctx: PageContext;
     /** The challenge being answered; absent on the "sign in again" page (expired, used up, too many attempts). */
