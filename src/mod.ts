@@ -22,6 +22,8 @@ export { apiErrorCodes } from "./http/context.ts";
 export type {
   AdminUserSection,
   AdminUserTarget,
+  ChallengeStep,
+  ChallengeStepContext,
   LoginPageAdditions,
   LoginPageInput,
   ProfileLink,
@@ -41,12 +43,13 @@ export type {
 export type {
   AuthFlow,
   Credentials,
+  FirstFactor,
   ObjectSchema,
   RateLimitOptions,
   WarrantConfig,
   WarrantOptions,
 } from "./options.ts";
-export { defaultAttributeMapping } from "./options.ts";
+export { defaultAttributeMapping, firstFactors } from "./options.ts";
 export type {
   AdminSection,
   FormField,

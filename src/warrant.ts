@@ -36,9 +36,11 @@ export interface Warrant {
   /**
    * Checks a username and password with Cognito (with `config.authFlow`) and mirrors the user locally
    * (django-warrant's backend). A challenge (MFA, a new password) comes back as
-   * `{ ok: false, reason: "challenge", challenge }`: answer it with {@link Warrant.respond}.
+   * `{ ok: false, reason: "challenge", challenge }`: answer it with {@link Warrant.respond}. With
+   * `authFlow: "USER_AUTH"` the password may be left out: Cognito then asks for the preferred factor or
+   * offers the ones this person can use (SELECT_CHALLENGE), each a challenge to answer.
    */
-  authenticate(username: string, password: string, options?: AuthenticateOptions): Promise<AuthResult>;
+  authenticate(username: string, password?: string, options?: AuthenticateOptions): Promise<AuthResult>;
   /**
    * Answers a pending challenge by its id. The id is single use: it is spent before Cognito sees the
    * answer, and any next step comes with a new id. The answer is validated first; a malformed one never
@@ -113,7 +115,8 @@ export function createWarrant(options: WarrantOptions): Warrant {
   const refresh = createRefresh({ config, store, records, cognito, tokenServices: services });
   const sessions = createSessionCore({ config, records, refresh, cookies, cognito, tokenServices: services });
   const pending = createPendingChallenges({ store, keyring, now: config.now });
-  const login = createLogin({ config, store, cognito, pending });
+  const signups = createPendingChallenges({ store, keyring, now: config.now, prefix: "signups" });
+  const login = createLogin({ config, store, cognito, pending, signups });
   const verifier = lazyVerifier(config);
   const http = createHandler({ config, store, cookies, sessions, login, cognito, keyring, verifier });
   return {

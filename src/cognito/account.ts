@@ -206,15 +206,16 @@ export async function confirmForgotPassword(
 
 /**
  * SignUp. `exists` (UsernameExistsException) is for the page to answer like a new account (R7);
- * `weak_password` is the pool's password policy; `refused` is anything else about the account.
+ * `weak_password` is the pool's password policy; `refused` is anything else about the account. The
+ * `session` Cognito returns (pools with choice-based sign-in) lets ConfirmSignUp sign the person in.
  */
 export async function signUp(
   cognito: Cognito,
   config: WarrantConfig,
   input: { username: string; password: string; attributes: { Name: string; Value: string }[] },
-): Promise<{ ok: true } | { ok: false; reason: "exists" | "weak_password" | "refused" }> {
+): Promise<{ ok: true; session?: string } | { ok: false; reason: "exists" | "weak_password" | "refused" }> {
   try {
-    await cognito.send(
+    const out = await cognito.send<{ Session?: string }>(
       new SignUpCommand({
         ClientId: config.clientId,
         Username: input.username,
@@ -224,7 +225,7 @@ export async function signUp(
       }),
       { during: "signing up", raw: true },
     );
-    return { ok: true };
+    return out?.Session ? { ok: true, session: out.Session } : { ok: true };
   } catch (error) {
     const name = refusalName(error, "signing up");
     if (name === "InvalidPasswordException") return { ok: false, reason: "weak_password" };
@@ -233,23 +234,27 @@ export async function signUp(
   }
 }
 
-/** ConfirmSignUp with the code Cognito sent: any refusal is `bad_code` (R7). */
+/**
+ * ConfirmSignUp with the code Cognito sent: any refusal is `bad_code` (R7). With the `session` SignUp
+ * returned, Cognito answers with a new one that signs the person in (InitiateAuth USER_AUTH).
+ */
 export async function confirmSignUp(
   cognito: Cognito,
   config: WarrantConfig,
-  input: { username: string; code: string },
-): Promise<{ ok: true } | { ok: false; reason: "bad_code" }> {
+  input: { username: string; code: string; session?: string | undefined },
+): Promise<{ ok: true; session?: string } | { ok: false; reason: "bad_code" }> {
   try {
-    await cognito.send(
+    const out = await cognito.send<{ Session?: string }>(
       new ConfirmSignUpCommand({
         ClientId: config.clientId,
         Username: input.username,
         ConfirmationCode: input.code,
         ...secretHashField(config, input.username),
+        ...(input.session ? { Session: input.session } : {}),
       }),
       { during: "confirming the sign-up", raw: true },
     );
-    return { ok: true };
+    return out?.Session ? { ok: true, session: out.Session } : { ok: true };
   } catch (error) {
     refusalName(error, "confirming the sign-up");
     return { ok: false, reason: "bad_code" };

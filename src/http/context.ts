@@ -61,6 +61,8 @@ export const apiErrorCodes = {
   invalid_code: 400,
   /** Cognito's password policy refused the new password; `attemptsLeft` says how many tries remain. */
   password_rejected: 400,
+  /** Cognito refused the passkey's assertion (wrong or replayed); `attemptsLeft` says how many tries remain. */
+  passkey_rejected: 400,
   /** Cognito, API Gateway or the session store is unavailable; `Retry-After` says when to try again. */
   unavailable: 503,
   /** Something failed on the server; the `requestId` is in the log. */
@@ -178,6 +180,7 @@ const extra = (ctx: Ctx, more: More = {}): Extra => ({
   requestId: ctx.requestId,
   cookies: [...ctx.cookies, ...(more.cookies ?? [])],
   ...(more.headers ? { headers: more.headers } : {}),
+  ...(more.scripts ? { scripts: more.scripts } : {}),
 });
 
 /** A JSON reply with the request's cookies and the security headers. */
@@ -259,6 +262,12 @@ export function loginProps(ctx: Ctx, deps: RouteDeps, error?: string, next?: str
     ...deps.loginAdditions(next),
     ...(error ? { error } : {}),
     ...(next ? { next } : {}),
+    // USER_AUTH asks for the username alone, unless a password is what it asks for first.
+    ...(deps.config.authFlow === "USER_AUTH" &&
+    deps.config.preferredChallenge !== "PASSWORD" &&
+    deps.config.preferredChallenge !== "PASSWORD_SRP"
+      ? { usernameOnly: true }
+      : {}),
   };
 }
 

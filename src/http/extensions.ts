@@ -9,11 +9,13 @@
  * - `text`: the default words of its pages, which `options.text` can replace like any other;
  * - `profileLinks`: links on the profile page (e.g. to the extension's own page);
  * - `adminUser(deps)`: a section on the staff page of one user, and the actions its forms post there;
+ * - `challengeStep(challenge, context)`: its part of the challenge page (the passkey step, with its script).
  * - `loginPage(input)`: buttons on the login page beside the password form (or instead of it);
  * - `tokenService(config)`: how the sessions it starts (a login with `via: name`) refresh and revoke;
  * - `afterLogout(ctx, deps)`: where the browser goes after one of its sessions signs out.
  */
 
+import type { PublicChallenge } from "../login/pending.ts";
 import type { WarrantConfig } from "../options.ts";
 import type { LoginButton, PageContext } from "../pages/pages.ts";
 import type { Text } from "../pages/text.ts";
@@ -22,6 +24,23 @@ import type { Session } from "../sessions/store.ts";
 import type { Attribute } from "../users/mapping.ts";
 import type { Ctx, RouteDeps } from "./context.ts";
 import type { Routes } from "./router.ts";
+
+/** What {@link WarrantExtension.challengeStep} gets to build its part of the challenge page. */
+export interface ChallengeStepContext {
+  /** The URL every answer posts to (the challenge route, with `next`). */
+  action: string;
+  /** The CSRF token each form must carry as its `csrf` field. */
+  csrf: string;
+  text: Text;
+}
+
+/** An extension's part of a challenge page. */
+export interface ChallengeStep {
+  /** Trusted markup put in the page after its message; the extension escapes what it shows. */
+  html: string;
+  /** The CSP sources (`'sha256-…'`) of the inline scripts in `html`: the page allows those and no others. */
+  scripts?: readonly string[];
+}
 
 /** The user a staff page is about, as an extension's section sees it. */
 export interface AdminUserTarget {
@@ -110,6 +129,13 @@ export interface WarrantExtension {
   readonly profileLinks?: readonly ProfileLink[];
   /** A section on the staff page of one user, with its actions. */
   adminUser?(deps: RouteDeps): AdminUserSection;
+  /**
+   * A step of the challenge page the browser completes with the extension's help (a passkey: the
+   * request options and a script that runs `navigator.credentials.get` and posts the result as
+   * `credential`). Called for every challenge page; `undefined` leaves the page as the library makes it.
+   * Without an extension that answers WEB_AUTHN, its page offers the other factors instead.
+   */
+  challengeStep?(challenge: PublicChallenge, context: ChallengeStepContext): ChallengeStep | undefined;
   /** Additions to the built-in login page (and to what a replaced login page gets in its props). */
   loginPage?(input: LoginPageInput): LoginPageAdditions;
   /**

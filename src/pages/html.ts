@@ -53,6 +53,7 @@ label.choice{display:flex;gap:.5rem;align-items:center;font-weight:400;margin:.4
 label.choice input{width:auto}
 fieldset[aria-invalid=true]{border-color:var(--error)}
 .secret{font-size:1.2em;letter-spacing:.05em}
+[hidden]{display:none!important}
 .providers{display:grid;gap:.5rem;margin:0 0 1rem}.providers .button{margin:0;text-align:center}
 .or{text-align:center;margin:1rem 0 0}
 `;

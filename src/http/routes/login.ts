@@ -29,6 +29,8 @@ export const challengeView = (challenge: PublicChallenge): Record<string, unknow
   name: challenge.name,
   parameters: challenge.parameters,
   ...(challenge.totp ? { totp: challenge.totp } : {}),
+  ...(challenge.availableChallenges ? { availableChallenges: challenge.availableChallenges } : {}),
+  ...(challenge.firstFactor ? { firstFactor: true } : {}),
 });
 
 /** The login page, with an error and the safe `next` to carry. */
@@ -47,11 +49,17 @@ export function loginFailed(ctx: Ctx, deps: RouteDeps, next?: string, cookies: s
  * A finished login: a new session id (the one the browser had before is deleted, S5), the pending
  * challenge cookie expired, then 303 to `next` or `loginRedirect` (JSON: 200 `{ user, expiresAt }`).
  */
-export async function finishLogin(ctx: Ctx, deps: RouteDeps, login: Login, next?: string): Promise<Response> {
+export async function finishLogin(
+  ctx: Ctx,
+  deps: RouteDeps,
+  login: Login,
+  next?: string,
+  more: { json?: Record<string, unknown>; cookies?: string[] } = {},
+): Promise<Response> {
   const created = await deps.sessions.replace(ctx.request, login);
-  const cookies = [created.cookie, deps.cookies.expire("challenge", ctx.secure)];
+  const cookies = [created.cookie, deps.cookies.expire("challenge", ctx.secure), ...(more.cookies ?? [])];
   return ctx.json
-    ? json(ctx, { user: login.user, expiresAt: created.session.expiresAt }, 200, { cookies })
+    ? json(ctx, { ...more.json, user: login.user, expiresAt: created.session.expiresAt }, 200, { cookies })
     : redirect(ctx, next ?? deps.config.loginRedirect, { cookies });
 }
 

@@ -5,7 +5,9 @@
  * like a new one (R7); every input is checked before Cognito is called.
  */
 import { limits } from "../../limits.ts";
+import type { AuthResult } from "../../login/authenticate.ts";
 import type { FormField } from "../../pages/pages.ts";
+import { randomToken } from "../../sessions/cookie.ts";
 import { reverseMap } from "../../users/mapping.ts";
 import { validateFields } from "../../users/store.ts";
 import {
@@ -29,7 +31,27 @@ import {
 } from "../forms.ts";
 import { anonymousPost, rateLimit } from "../guards.ts";
 import type { Routes } from "../router.ts";
+import { finishLogin, toChallenge } from "./login.ts";
 import { codeOf, codePattern } from "./password.ts";
+
+/**
+ * The sign-in after a confirmation, with the Session ConfirmSignUp returned. The account is confirmed
+ * whatever happens here, so a refusal (an app client without USER_AUTH) or an outage leaves the person
+ * at "confirmed, sign in", and the outage goes to `onError`.
+ */
+async function signInAfterSignUp(
+  ctx: Ctx,
+  deps: RouteDeps,
+  username: string,
+  session: string,
+): Promise<AuthResult | null> {
+  try {
+    return await deps.login.signInAfterSignUp(username, session);
+  } catch (error) {
+    deps.onError(error, ctx.requestId);
+    return null;
+  }
+}
 
 /** `/signup` and `/signup/confirm`. */
 export function signupRoutes(deps: RouteDeps): Routes {
@@ -127,9 +149,12 @@ export function signupRoutes(deps: RouteDeps): Routes {
             return again();
           }
         }
+        // Every sign-up gets a sign-up cookie alike (R7); it names the held Session when Cognito gave one.
+        const held = result.ok && result.session ? await deps.login.holdSignUp(mail, result.session) : null;
+        const cookies = [deps.cookies.issue("signup", held ?? randomToken(), ctx.secure)];
         return ctx.json
-          ? json(ctx, { ok: true, message: text["signup.sent"] })
-          : redirect(ctx, `${base}/signup/confirm?sent=1&username=${encodeURIComponent(mail)}`);
+          ? json(ctx, { ok: true, message: text["signup.sent"] }, 200, { cookies })
+          : redirect(ctx, `${base}/signup/confirm?sent=1&username=${encodeURIComponent(mail)}`, { cookies });
       },
     },
 
@@ -153,15 +178,38 @@ export function signupRoutes(deps: RouteDeps): Routes {
           fieldErrors(ctx, errors, () => signupPage(ctx, "confirm", confirmFields(username, errors), 400));
         if (Object.keys(errors).length) return again();
         await rateLimit(ctx, deps, username);
-        const result = await (await deps.cognito()).confirmSignUp({ username, code });
+        // Only the browser that signed up holds the SignUp Session: a confirmation elsewhere confirms
+        // and no more, so whoever chose the password is the one signed in (C10).
+        const signup = deps.cookies.read(ctx.request, "signup", ctx.secure);
+        const held = signup ? await deps.login.signUpSession(signup, username) : null;
+        const result = await (await deps.cognito()).confirmSignUp({
+          username,
+          code,
+          ...(held ? { session: held } : {}),
+        });
         if (!result.ok) {
           await deps.limiter.fail(ctx.request, username);
           errors.code = text["password.badCode"];
           return again();
         }
+        const cookies = signup ? [deps.cookies.expire("signup", ctx.secure)] : [];
+        if (signup && held) await deps.login.dropSignUp(signup);
+        if (result.session) {
+          const signedIn = await signInAfterSignUp(ctx, deps, username, result.session);
+          if (signedIn?.ok)
+            return finishLogin(ctx, deps, signedIn, undefined, {
+              json: { ok: true, message: text["signup.signedIn"] },
+              cookies,
+            });
+          if (signedIn?.reason === "challenge") {
+            const response = toChallenge(ctx, deps, signedIn.challenge);
+            for (const cookie of cookies) response.headers.append("set-cookie", cookie);
+            return response;
+          }
+        }
         return ctx.json
-          ? json(ctx, { ok: true, message: text["signup.confirmed"] })
-          : redirect(ctx, `${base}/login`);
+          ? json(ctx, { ok: true, message: text["signup.confirmed"] }, 200, { cookies })
+          : redirect(ctx, `${base}/login`, { cookies });
       },
     },
   };
