@@ -14,6 +14,8 @@
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from "node:http";
 import type { TLSSocket } from "node:tls";
 
+export { modPow } from "./node-crypto.ts";
+
 /** A Web-standard handler. */
 export type FetchHandler = (request: Request) => Response | Promise<Response>;
 

@@ -5,7 +5,7 @@
  * credentials; with COGNITO_USER_POOL_ID, COGNITO_CLIENT_ID (and optionally COGNITO_CLIENT_SECRET,
  * COGNITO_ENDPOINT, COGNITO_AUTH_FLOW, WARRANT_SECRET, REDIS_URL, REDIS_PREFIX, PORT) it runs against them.
  */
-import { serve } from "../adapters/node.ts";
+import { modPow, serve } from "../adapters/node.ts";
 import { createWarrant } from "../src/mod.ts";
 import { createDemoApp } from "./app.ts";
 import { banner, demoCognito, demoStorage } from "./demo.ts";
@@ -13,7 +13,7 @@ import { banner, demoCognito, demoStorage } from "./demo.ts";
 process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED ??= "true";
 const env = process.env;
 const cognito = await demoCognito(env);
-const warrant = createWarrant({ ...cognito.options, storage: await demoStorage(env) });
+const warrant = createWarrant({ ...cognito.options, storage: await demoStorage(env), modPow });
 const server = await serve(createDemoApp(warrant), { port: Number(env.PORT ?? 3000) }).catch(
   async (error) => {
     // A taken port must not leave the embedded cognito-local running without us.

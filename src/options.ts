@@ -5,6 +5,7 @@
 
 import type { Storage } from "unstorage";
 import * as v from "valibot";
+import type { ModPow } from "./cognito/srp.ts";
 import { WarrantError } from "./errors.ts";
 import { pageNames } from "./pages/names.ts";
 import type { Pages } from "./pages/pages.ts";
@@ -131,6 +132,11 @@ export interface WarrantOptions {
   /** The clock, in ms since the epoch (tests inject one). @default Date.now */
   now?: () => number;
   /**
+   * A faster `base^exponent mod modulus` for SRP logins, e.g. the Node adapter's `modPow` (OpenSSL).
+   * @default the library's own BigInt arithmetic (the same results)
+   */
+  modPow?: ModPow;
+  /**
    * The issuer shown by authenticator apps for TOTP enrolment (MFA_SETUP), e.g. the site's name.
    * @default the user pool id
    */
@@ -247,6 +253,7 @@ const schema = v.strictObject(
     ),
     text: v.optional(v.record(v.string(), v.string("must be a string"))),
     onError: v.optional(v.function("must be a function")),
+    modPow: v.optional(v.function("must be a function")),
     rateLimit: v.optional(
       v.union(
         [
@@ -321,6 +328,7 @@ export interface WarrantConfig {
   readonly pages: Readonly<Partial<Pages>>;
   readonly text: Readonly<Record<string, string>>;
   readonly onError: ((error: unknown, requestId: string) => void) | undefined;
+  readonly modPow: ModPow | undefined;
   readonly storageTimeout: number;
   readonly rateLimit: Readonly<RateLimitOptions> | false;
   readonly now: () => number;
@@ -418,6 +426,7 @@ export function resolveConfig(options: WarrantOptions): WarrantConfig {
     pages: Object.freeze({ ...(o.pages ?? {}) }) as WarrantConfig["pages"],
     text: Object.freeze({ ...(o.text ?? {}) }),
     onError: o.onError as WarrantConfig["onError"],
+    modPow: o.modPow as WarrantConfig["modPow"],
     storageTimeout: o.storageTimeout ?? 3000,
     rateLimit: o.rateLimit === false ? false : Object.freeze({ ...(o.rateLimit ?? {}) }),
     now: (o.now as (() => number) | undefined) ?? Date.now,

@@ -6,8 +6,8 @@
  */
 import { createStorage } from "unstorage";
 import type { Tokens } from "./cognito/auth.ts";
-import { cognitoLoader } from "./cognito/load.ts";
-import { createVerifier, type TokenUse, type VerifyResult } from "./cognito/verify.ts";
+import { cognitoLoader, lazyVerifier } from "./cognito/load.ts";
+import type { TokenUse, VerifyResult } from "./cognito/verify.ts";
 import { type BearerContext, type BearerOptions, createBearer } from "./http/bearer.ts";
 import { tokenServices, type WarrantExtension } from "./http/extensions.ts";
 import { createHandler } from "./http/handler.ts";
@@ -117,7 +117,7 @@ export function createWarrant(options: WarrantOptions): Warrant {
   const pending = createPendingChallenges({ store, keyring, now: config.now });
   const signups = createPendingChallenges({ store, keyring, now: config.now, prefix: "signups" });
   const login = createLogin({ config, store, cognito, pending, signups });
-  const verifier = createVerifier(config);
+  const verifier = lazyVerifier(config);
   const http = createHandler({ config, store, cookies, sessions, login, cognito, keyring, verifier });
   return {
     config,

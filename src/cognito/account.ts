@@ -6,6 +6,11 @@
  * refusals a page can explain; an outage, a throttle or a wrong client secret throws `WarrantError`
  * (503, 429, 500), so a caller never mistakes one for the other.
  */
+
+import type { WarrantConfig } from "../options.ts";
+import type { Attribute } from "../users/mapping.ts";
+import type { Cognito } from "./client.ts";
+import { classify, cognitoName, refusalName, toWarrantError, wrongCurrentPassword } from "./errors.ts";
 import {
   ChangePasswordCommand,
   ConfirmForgotPasswordCommand,
@@ -16,12 +21,11 @@ import {
   SignUpCommand,
   UpdateUserAttributesCommand,
   VerifyUserAttributeCommand,
-} from "@aws-sdk/client-cognito-identity-provider";
-import type { WarrantConfig } from "../options.ts";
-import type { Attribute } from "../users/mapping.ts";
-import type { Cognito } from "./client.ts";
-import { classify, cognitoName, refusalName, toWarrantError, wrongCurrentPassword } from "./errors.ts";
+} from "./sdk.ts";
 import { secretHashField } from "./secret-hash.ts";
+import type { VerifiableAttribute } from "./verifiable.ts";
+
+export type { VerifiableAttribute } from "./verifiable.ts";
 
 /** Cognito no longer accepts the access token (revoked, signed out everywhere): the session is over. */
 export type TokenRefused = { ok: false; reason: "token_refused" };
@@ -63,12 +67,6 @@ export async function updateAttributes(
     throw toWarrantError(error, "updating the profile");
   }
 }
-
-/** The attributes a person proves with a code Cognito sends to them. */
-export type VerifiableAttribute = "email" | "phone_number";
-
-/** Every {@link VerifiableAttribute}, in the order pages show them. */
-export const verifiableAttributes: readonly VerifiableAttribute[] = ["email", "phone_number"];
 
 /**
  * GetUserAttributeVerificationCode: Cognito sends a code to the email address or phone number. Sent once

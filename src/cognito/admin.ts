@@ -4,17 +4,18 @@
  * enable. They use the configured AWS credentials. A user Cognito does not know (or credentials it
  * refuses) is a result (`null` / `false`); an outage throws `WarrantError`.
  */
+
+import type { WarrantConfig } from "../options.ts";
+import type { Attribute } from "../users/mapping.ts";
+import type { Cognito } from "./client.ts";
+import { classify, toWarrantError } from "./errors.ts";
 import {
   AdminDisableUserCommand,
   AdminEnableUserCommand,
   AdminGetUserCommand,
   AdminListGroupsForUserCommand,
   ListUsersCommand,
-} from "@aws-sdk/client-cognito-identity-provider";
-import type { WarrantConfig } from "../options.ts";
-import type { Attribute } from "../users/mapping.ts";
-import type { Cognito } from "./client.ts";
-import { classify, toWarrantError } from "./errors.ts";
+} from "./sdk.ts";
 
 /** A user of the pool as the staff calls return it. */
 export interface PoolUser {

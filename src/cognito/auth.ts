@@ -3,20 +3,22 @@
  * Logging in against Cognito with a password (USER_PASSWORD_AUTH, ADMIN_USER_PASSWORD_AUTH), reading
  * the user, refreshing and revoking tokens. SRP lives in `srp.ts`; challenge answers in `challenges.ts`.
  */
-import {
-  AdminInitiateAuthCommand,
-  type AuthenticationResultType,
-  GetTokensFromRefreshTokenCommand,
-  GetUserCommand,
-  InitiateAuthCommand,
-  type InitiateAuthResponse,
-  RevokeTokenCommand,
+import type {
+  AuthenticationResultType,
+  InitiateAuthResponse,
 } from "@aws-sdk/client-cognito-identity-provider";
 import { WarrantError } from "../errors.ts";
 import type { WarrantConfig } from "../options.ts";
 import type { Cognito } from "./client.ts";
 import { classify, toWarrantError } from "./errors.ts";
 import { unverifiedClaims } from "./jwt.ts";
+import {
+  AdminInitiateAuthCommand,
+  GetTokensFromRefreshTokenCommand,
+  GetUserCommand,
+  InitiateAuthCommand,
+  RevokeTokenCommand,
+} from "./sdk.ts";
 import { withSecretHash } from "./secret-hash.ts";
 
 /** The three Cognito tokens and when the access token expires (ms since the epoch). */

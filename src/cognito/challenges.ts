@@ -7,20 +7,22 @@
  * The Cognito `Session` of a challenge only ever lives in storage (SECURITY.md S6); these functions take
  * it from the pending record the caller loaded and hand back the next one.
  */
-import {
-  AssociateSoftwareTokenCommand,
-  type AssociateSoftwareTokenResponse,
-  type ChallengeNameType,
-  RespondToAuthChallengeCommand,
-  type RespondToAuthChallengeResponse,
-  VerifySoftwareTokenCommand,
-  type VerifySoftwareTokenResponse,
+import type {
+  AssociateSoftwareTokenResponse,
+  ChallengeNameType,
+  RespondToAuthChallengeResponse,
+  VerifySoftwareTokenResponse,
 } from "@aws-sdk/client-cognito-identity-provider";
 import { WarrantError } from "../errors.ts";
 import type { WarrantConfig } from "../options.ts";
 import { type LoginStep, type PendingChallenge, stepOf } from "./auth.ts";
 import type { Cognito } from "./client.ts";
 import { classify, cognitoName, toWarrantError } from "./errors.ts";
+import {
+  AssociateSoftwareTokenCommand,
+  RespondToAuthChallengeCommand,
+  VerifySoftwareTokenCommand,
+} from "./sdk.ts";
 import { withSecretHash } from "./secret-hash.ts";
 import { srpExchange } from "./srp-login.ts";
 

@@ -4,9 +4,10 @@
  * the SDK's own retries are off; calls that are safe to repeat (GetUser, refresh, revoke) are retried
  * on throttling and outages with backoff; challenge answers, sign-ups and logins are sent once.
  */
-import { CognitoIdentityProviderClient } from "@aws-sdk/client-cognito-identity-provider";
+
 import type { WarrantConfig } from "../options.ts";
 import { classify, toWarrantError } from "./errors.ts";
+import { CognitoIdentityProviderClient } from "./sdk.ts";
 
 /** Sends Cognito commands; throws `WarrantError` for failures unless `raw` is set. */
 export interface Cognito {

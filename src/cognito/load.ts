@@ -1,12 +1,14 @@
 /**
  * @module
  * The one door to the Cognito layer: everything above `cognito/` gets the Cognito calls through a
- * loader, built once per warrant, and the SDK client is made on the first call. The loader is the seam
- * where the layer becomes a lazy import: a dynamic `import("./api.ts")` made esbuild keep every command
- * of the SDK's barrel (+22 KB gzip in the Worker bundle), so for now the import is static.
+ * loader, built once per warrant. The layer (`api.ts`, and with it the AWS SDK) is imported the first time
+ * a call needs Cognito, so a request that only reads a session, checks a bearer token or renders a page
+ * never loads or evaluates the SDK. Bundlers keep the `import()` lazy (esbuild wraps the layer in an
+ * initialiser) and, through `sdk.ts`'s `browser` map, still tree-shake the SDK.
  */
 import type { WarrantConfig } from "../options.ts";
-import { type CognitoApi, createCognitoApi } from "./api.ts";
+import type { CognitoApi } from "./api.ts";
+import type { Verifier } from "./verify.ts";
 
 /** Gets the Cognito calls, loading them the first time. */
 export type LoadCognito = () => Promise<CognitoApi>;
@@ -23,7 +25,40 @@ export type LoadCognito = () => Promise<CognitoApi>;
 export function cognitoLoader(config: WarrantConfig): LoadCognito {
   let api: Promise<CognitoApi> | undefined;
   return () => {
-    api ??= Promise.resolve(createCognitoApi(config));
+    if (!api) {
+      const loading = import("./api.ts").then((m) => m.createCognitoApi(config));
+      api = loading;
+      // A failed load (a broken install, say) is tried again on the next call rather than kept.
+      loading.catch(() => {
+        if (api === loading) api = undefined;
+      });
+    }
     return api;
+  };
+}
+
+/**
+ * The bearer-token verifier of one config, loaded on the first token: `verify.ts` brings aws-jwt-verify,
+ * which an app that never sees a bearer token should not load or evaluate.
+ *
+ * @example
+ * ```ts
+ * const verifier = lazyVerifier(config);
+ * const result = await verifier.verify(jwt);
+ * ```
+ */
+export function lazyVerifier(config: WarrantConfig): Verifier {
+  let verifier: Promise<Verifier> | undefined;
+  return {
+    async verify(token, tokenUse) {
+      if (!verifier) {
+        const loading = import("./verify.ts").then((m) => m.createVerifier(config));
+        verifier = loading;
+        loading.catch(() => {
+          if (verifier === loading) verifier = undefined;
+        });
+      }
+      return (await verifier).verify(token, tokenUse);
+    },
   };
 }

@@ -7,20 +7,22 @@
  * module, so an app without it carries none of these commands. Cognito verifies the attestation; the
  * library relays JSON.
  */
-import {
-  CompleteWebAuthnRegistrationCommand,
-  DeleteWebAuthnCredentialCommand,
-  GetUserAuthFactorsCommand,
-  type GetUserAuthFactorsResponse,
-  ListWebAuthnCredentialsCommand,
-  type ListWebAuthnCredentialsResponse,
-  StartWebAuthnRegistrationCommand,
-  type StartWebAuthnRegistrationResponse,
+import type {
+  GetUserAuthFactorsResponse,
+  ListWebAuthnCredentialsResponse,
+  StartWebAuthnRegistrationResponse,
 } from "@aws-sdk/client-cognito-identity-provider";
 import { WarrantError } from "../errors.ts";
 import type { TokenRefused } from "./account.ts";
 import type { Cognito } from "./client.ts";
 import { classify, cognitoName, toWarrantError } from "./errors.ts";
+import {
+  CompleteWebAuthnRegistrationCommand,
+  DeleteWebAuthnCredentialCommand,
+  GetUserAuthFactorsCommand,
+  ListWebAuthnCredentialsCommand,
+  StartWebAuthnRegistrationCommand,
+} from "./sdk.ts";
 
 /** A registered passkey, as Cognito lists it. */
 export interface Passkey {

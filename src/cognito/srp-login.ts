@@ -3,16 +3,15 @@
  * The `USER_SRP_AUTH` login: InitiateAuth with SRP_A, then the PASSWORD_VERIFIER challenge answered
  * with the proof from `srp.ts`. The password never leaves the server; Cognito sees only A and the proof.
  */
-import {
-  InitiateAuthCommand,
-  type InitiateAuthResponse,
-  RespondToAuthChallengeCommand,
-  type RespondToAuthChallengeResponse,
+import type {
+  InitiateAuthResponse,
+  RespondToAuthChallengeResponse,
 } from "@aws-sdk/client-cognito-identity-provider";
 import { WarrantError } from "../errors.ts";
 import type { WarrantConfig } from "../options.ts";
 import { type LoginStep, loginFailure, stepOf } from "./auth.ts";
 import type { Cognito } from "./client.ts";
+import { InitiateAuthCommand, RespondToAuthChallengeCommand } from "./sdk.ts";
 import { withSecretHash } from "./secret-hash.ts";
 import { createSrpClient, type SrpClientOptions, SrpError } from "./srp.ts";
 
@@ -82,7 +81,10 @@ export async function srpExchange(
 ): Promise<LoginStep> {
   let srp: ReturnType<typeof createSrpClient>;
   try {
-    srp = createSrpClient(options.random ? { random: options.random } : {});
+    srp = createSrpClient({
+      ...(options.random ? { random: options.random } : {}),
+      ...(config.modPow ? { modPow: config.modPow } : {}),
+    });
   } catch (error) {
     throw srpFailed(error);
   }

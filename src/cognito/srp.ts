@@ -58,6 +58,13 @@ export interface SrpClient {
   respond(input: SrpChallengeInput): Promise<SrpChallengeResponses>;
 }
 
+/**
+ * `base^exponent mod modulus` for 0 ≤ base < modulus, exponent > 0, computed outside JavaScript (the Node
+ * adapter's `modPow` runs it in OpenSSL). It must not branch on the exponent: it is the password
+ * equivalent x or the private value a.
+ */
+export type ModPow = (base: bigint, exponent: bigint, modulus: bigint) => bigint;
+
 /** Options of {@link createSrpClient}. */
 export interface SrpClientOptions {
   /**
@@ -65,6 +72,11 @@ export interface SrpClientOptions {
    * @default (bytes) => crypto.getRandomValues(bytes)
    */
   random?: (bytes: Uint8Array) => void;
+  /**
+   * A faster modular exponentiation for the three powers of a login (g^a, g^x and the session key).
+   * @default this module's BigInt Montgomery arithmetic
+   */
+  modPow?: ModPow;
 }
 
 /** Stable codes of {@link SrpError}. */
@@ -223,10 +235,16 @@ const toBigInt = (bytes: Uint8Array): bigint => {
   return hex ? BigInt(`0x${hex}`) : 0n;
 };
 
+let kCache: bigint | undefined;
 let kMontCache: bigint | undefined;
-/** k = H(N | g) in Montgomery form (Cognito's byte convention: 0x00‖N and a single 0x02). */
+/** k = H(N | g) (Cognito's byte convention: 0x00‖N and a single 0x02). */
+function kValue(): bigint {
+  kCache ??= toBigInt(sha256(concat(javaBytes(N), javaBytes(G))));
+  return kCache;
+}
+/** k in Montgomery form. */
 function kMont(): bigint {
-  kMontCache ??= toMont(toBigInt(sha256(concat(javaBytes(N), javaBytes(G)))));
+  kMontCache ??= toMont(kValue());
   return kMontCache;
 }
 
@@ -286,7 +304,8 @@ export function createSrpClient(options: SrpClientOptions = {}): SrpClient {
   const a = toBigInt(aBytes);
   // a = 0 would make A = 1 and S independent of the password; only a broken random source yields it.
   if (a === 0n) throw new SrpError("srp_invalid_input", "the random source returned only zeros");
-  const A = fromMont(fixedBasePow(aBytes));
+  const modPow = options.modPow;
+  const A = modPow ? modPow(G, a, N) : fromMont(fixedBasePow(aBytes));
   // Cannot happen for 0 < a < 2^256 in a prime-order group, but RFC 5054 §2.5.4 makes it a must-check.
   if (A % N === 0n) throw new SrpError("srp_invalid_server_value", "SRP A mod N is 0");
   const srpA = A.toString(16);
@@ -328,9 +347,16 @@ export function createSrpClient(options: SrpClientOptions = {}): SrpClient {
       const x = toBigInt(xBytes);
 
       // S = (B - k·g^x)^(a + u·x) mod N, all in Montgomery form; subtraction commutes with the form.
-      let base = toMont(B) - mul(kMont(), fixedBasePow(xBytes));
-      if (base < 0n) base += N;
-      const S = fromMont(pow(base, a + u * x));
+      let S: bigint;
+      if (modPow) {
+        let base = (B - ((kValue() * modPow(G, x, N)) % N)) % N;
+        if (base < 0n) base += N;
+        S = modPow(base, a + u * x, N);
+      } else {
+        let base = toMont(B) - mul(kMont(), fixedBasePow(xBytes));
+        if (base < 0n) base += N;
+        S = fromMont(pow(base, a + u * x));
+      }
 
       const key = hkdf16(javaBytes(S), javaBytes(u));
       const timestamp = cognitoTimestamp(input.now ?? new Date());

@@ -6,10 +6,11 @@
  * code), with SELECT_CHALLENGE and its `AvailableChallenges`, or, for a password given up front, with
  * tokens. Answers to those challenges go through `challenges.ts`, as every challenge does.
  */
-import { InitiateAuthCommand, type InitiateAuthResponse } from "@aws-sdk/client-cognito-identity-provider";
+import type { InitiateAuthResponse } from "@aws-sdk/client-cognito-identity-provider";
 import type { FirstFactor, WarrantConfig } from "../options.ts";
 import { type LoginStep, loginFailure, stepOf } from "./auth.ts";
 import type { Cognito } from "./client.ts";
+import { InitiateAuthCommand } from "./sdk.ts";
 import { withSecretHash } from "./secret-hash.ts";
 import { srpExchange } from "./srp-login.ts";
 

@@ -6,6 +6,7 @@
  */
 import type { LoadCognito } from "../cognito/load.ts";
 import type { Verifier } from "../cognito/verify.ts";
+import { WarrantError } from "../errors.ts";
 import type { LoginCore } from "../login/authenticate.ts";
 import type { WarrantConfig } from "../options.ts";
 import type { LoginButton, PageContext, PageProps, Pages } from "../pages/pages.ts";
@@ -126,6 +127,26 @@ export interface RouteDeps {
   readonly onError: (error: unknown, requestId: string) => void;
 }
 
+/** What {@link fail} needs: the error page, the text and the config. */
+export interface FailDeps {
+  readonly config: WarrantConfig;
+  readonly pages: Pick<Pages, "error">;
+  readonly text: Text;
+}
+
+/** What the error boundary and `protect` need besides {@link FailDeps}. */
+export interface GuardDeps extends FailDeps {
+  readonly sessions: SessionCore;
+  readonly onError: (error: unknown, requestId: string) => void;
+}
+
+/** The default `onError`: one line with the code and our own message, never a cause (it may hold Cognito's text). */
+export function logError(error: unknown, requestId: string): void {
+  const what =
+    error instanceof WarrantError ? `${error.code}: ${error.message}` : ((error as Error)?.name ?? "Error");
+  console.error(`warrant: request ${requestId} failed (${what})`);
+}
+
 /** A short random id that ties a response to its log line. */
 export function newRequestId(): string {
   const bytes = crypto.getRandomValues(new Uint8Array(8));
@@ -192,13 +213,7 @@ export const apiError = (
 ): Response => json(ctx, { error: code, message, ...fields }, status, more);
 
 /** A failure: JSON `{ error, message, requestId }`, or the error page. */
-export function fail(
-  ctx: Ctx,
-  deps: Pick<RouteDeps, "pages" | "text" | "config">,
-  status: number,
-  message: string,
-  more?: More,
-): Response {
+export function fail(ctx: Ctx, deps: FailDeps, status: number, message: string, more?: More): Response {
   if (ctx.json)
     return json(
       ctx,

@@ -5,7 +5,6 @@
  */
 import type { LoadCognito } from "../cognito/load.ts";
 import type { Verifier } from "../cognito/verify.ts";
-import { WarrantError } from "../errors.ts";
 import type { LoginCore } from "../login/authenticate.ts";
 import type { WarrantConfig } from "../options.ts";
 import { builtinPages, type Pages } from "../pages/pages.ts";
@@ -14,7 +13,7 @@ import type { Cookies } from "../sessions/cookie.ts";
 import type { Keyring } from "../sessions/crypto.ts";
 import type { SessionCore } from "../sessions/session.ts";
 import type { Store } from "../storage.ts";
-import type { RouteDeps } from "./context.ts";
+import { logError, type RouteDeps } from "./context.ts";
 import { createCsrf } from "./csrf.ts";
 import { extensionsOf, extensionText, loginAdditions, mergeRoutes } from "./extensions.ts";
 import { createProtect, type ProtectedHandler } from "./protect.ts";
@@ -44,13 +43,6 @@ export interface HandlerServices {
 export interface Http {
   handler: (request: Request) => Promise<Response>;
   protect: (inner: ProtectedHandler) => (request: Request) => Promise<Response>;
-}
-
-/** One line on the console: the code and our own message, never a cause (it may hold Cognito's text). */
-function logError(error: unknown, requestId: string): void {
-  const what =
-    error instanceof WarrantError ? `${error.code}: ${error.message}` : ((error as Error)?.name ?? "Error");
-  console.error(`warrant: request ${requestId} failed (${what})`);
 }
 
 /** Builds the route services, the handler and `protect`. */

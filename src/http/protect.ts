@@ -5,7 +5,7 @@
  * a store or Cognito outage is a 503 with Retry-After, and the cookie is kept.
  */
 import type { Session } from "../sessions/store.ts";
-import { createContext, currentSession, type RouteDeps, unauthenticated } from "./context.ts";
+import { createContext, currentSession, type GuardDeps, unauthenticated } from "./context.ts";
 import { errorBoundary } from "./router.ts";
 
 /** What a protected handler receives besides the request. */
@@ -19,7 +19,7 @@ export type ProtectedHandler = (request: Request, context: ProtectContext) => Re
 
 /** Builds `protect` over the route services. */
 export function createProtect(
-  deps: RouteDeps,
+  deps: GuardDeps,
 ): (inner: ProtectedHandler) => (request: Request) => Promise<Response> {
   return (inner) => async (request) => {
     const ctx = createContext(request, deps);

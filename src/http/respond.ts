@@ -6,7 +6,7 @@
  */
 import { stylesheetHash } from "../pages/html.ts";
 
-const csp = `default-src 'none'; style-src ${stylesheetHash}; img-src 'self' data:; form-action 'self'; frame-ancestors 'none'; base-uri 'none'`;
+let csp: string | undefined;
 
 /**
  * Adds the headers every response of the handler carries. `scripts`: the CSP hashes of the inline
@@ -22,6 +22,7 @@ export function secure(
   headers.set("x-content-type-options", "nosniff");
   headers.set("x-request-id", requestId);
   if (html) {
+    csp ??= `default-src 'none'; style-src ${stylesheetHash()}; img-src 'self' data:; form-action 'self'; frame-ancestors 'none'; base-uri 'none'`;
     headers.set("content-security-policy", scripts?.length ? `${csp}; script-src ${scripts.join(" ")}` : csp);
     headers.set("x-frame-options", "DENY");
     headers.set("referrer-policy", "same-origin");

@@ -9,7 +9,7 @@
  */
 import { WarrantError } from "../errors.ts";
 import { BodyError } from "./body.ts";
-import { type Ctx, createContext, fail, type RouteDeps } from "./context.ts";
+import { type Ctx, createContext, fail, type GuardDeps, type RouteDeps } from "./context.ts";
 import { Refusal } from "./guards.ts";
 
 /** A route handler. */
@@ -44,7 +44,7 @@ const plainNotFound = () =>
   });
 
 /** Turns whatever a route threw into a response. */
-export function errorBoundary(ctx: Ctx, deps: RouteDeps, error: unknown): Response {
+export function errorBoundary(ctx: Ctx, deps: GuardDeps, error: unknown): Response {
   if (error instanceof Refusal) return error.response;
   if (error instanceof BodyError) {
     return fail(

@@ -4,6 +4,7 @@
  */
 import { sha256 } from "@oslojs/crypto/sha2";
 import { encodeBase64 } from "@oslojs/encoding";
+import type { Text } from "./text.ts";
 
 const entities: Record<string, string> = {
   "&": "&amp;",
@@ -57,8 +58,15 @@ fieldset[aria-invalid=true]{border-color:var(--error)}
 .or{text-align:center;margin:1rem 0 0}
 `;
 
-/** The CSP source that allows exactly the built-in stylesheet. */
-export const stylesheetHash: string = `'sha256-${encodeBase64(sha256(new TextEncoder().encode(stylesheet)))}'`;
+let hash: string | undefined;
+/**
+ * The CSP source that allows exactly the built-in stylesheet. Computed on first use, not at import: a
+ * SHA-256 in a cold isolate costs milliseconds of start-up that a Worker serving no HTML should not pay.
+ */
+export function stylesheetHash(): string {
+  hash ??= `'sha256-${encodeBase64(sha256(new TextEncoder().encode(stylesheet)))}'`;
+  return hash;
+}
 
 /** A button on the login page that an extension adds (e.g. "Continue with Google"): a link. */
 export interface LoginButton {
@@ -103,4 +111,23 @@ ${content}
 </main>
 </body>
 </html>`;
+}
+
+/** The built-in error page, on its own so that `protect` without the account pages can use it. */
+export function errorPage({
+  ctx,
+  message,
+  requestId,
+}: {
+  ctx: { text: Text };
+  message: string;
+  requestId: string;
+}): string {
+  const t = ctx.text;
+  return layout(
+    t["error.title"],
+    `<h1>${escapeHtml(t["error.title"])}</h1>
+<p>${escapeHtml(message)}</p>
+<p>${escapeHtml(t["error.body"])} <code>${escapeHtml(requestId)}</code></p>`,
+  );
 }

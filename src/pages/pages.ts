@@ -5,7 +5,7 @@
  */
 import { challengePage } from "./challenge.ts";
 import { csrfField, field, focusIndex } from "./fields.ts";
-import { buttonList, escapeHtml, layout } from "./html.ts";
+import { buttonList, errorPage, escapeHtml, layout } from "./html.ts";
 import type { Pages, ProfileItem } from "./props.ts";
 import { attributeLabel } from "./text.ts";
 
@@ -245,13 +245,5 @@ ${sections.map((s) => `<section data-extension="${escapeHtml(s.name)}">\n${s.htm
     );
   },
 
-  error({ ctx, message, requestId }) {
-    const t = ctx.text;
-    return layout(
-      t["error.title"],
-      `<h1>${escapeHtml(t["error.title"])}</h1>
-<p>${escapeHtml(message)}</p>
-<p>${escapeHtml(t["error.body"])} <code>${escapeHtml(requestId)}</code></p>`,
-    );
-  },
+  error: errorPage,
 };

@@ -5,6 +5,7 @@
  */
 import assert from "node:assert/strict";
 import { describe, test } from "node:test";
+import { modPow } from "../../adapters/node-crypto.ts";
 import { cognitoTimestamp, createSrpClient, SrpError } from "../../src/cognito/srp.ts";
 import fixture from "../fixtures/srp-vectors.json" with { type: "json" };
 import { srpExpectedSignature, srpServerB, srpVerifier } from "../support/srp-responder.ts";
@@ -34,63 +35,75 @@ const challenge = {
   secretBlock: "c2VjcmV0IGJsb2Nr",
 };
 
-describe("known answers from amazon-cognito-identity-js", () => {
-  assert.ok(fixture.vectors.length >= 5);
-  for (const v of fixture.vectors) {
-    test(v.name, async () => {
-      const client = createSrpClient({ random: fixedRandom(v.a) });
-      assert.equal(client.srpA, v.srpA);
-      const out = await client.respond({
-        poolName: v.poolName,
-        userIdForSrp: v.userIdForSrp,
-        password: v.password,
-        srpB: v.srpB,
-        salt: v.salt,
-        secretBlock: v.secretBlock,
-        now: new Date(v.now),
-      });
-      assert.equal(out.TIMESTAMP, v.timestamp);
-      assert.equal(out.PASSWORD_CLAIM_SIGNATURE, v.signature);
-      assert.equal(out.PASSWORD_CLAIM_SECRET_BLOCK, v.secretBlock);
-    });
-  }
-});
+// The library's own arithmetic, and the adapter's OpenSSL power (node:crypto, also in Bun and Deno):
+// every known answer and round trip must come out the same with either.
+const powers = [
+  ["BigInt Montgomery", {}],
+  ["modPow from adapters/node-crypto.ts", { modPow }],
+] as const;
 
-describe("round trips against the test responder's server maths", () => {
-  test("20 logins with fresh random a, salts and passwords all verify; a wrong password never does", async () => {
-    const decode = (b64: string) => Uint8Array.from(atob(b64), (c) => c.charCodeAt(0));
-    for (let i = 0; i < 20; i++) {
-      const salt = Array.from(crypto.getRandomValues(new Uint8Array(16)), (b) =>
-        b.toString(16).padStart(2, "0"),
-      )
-        .join("")
-        .replace(/^0+/, "");
-      const password = `pw-${i}-${crypto.randomUUID()}-ü`;
-      const v = srpVerifier(challenge.poolName, challenge.userIdForSrp, password, salt);
-      const { b, B } = srpServerB(v);
-      const client = createSrpClient();
-      const right = i % 4 !== 3;
-      const out = await client.respond({
-        ...challenge,
-        password: right ? password : `${password}!`,
-        salt,
-        srpB: B.toString(16),
+for (const [power, withPower] of powers)
+  describe(`known answers from amazon-cognito-identity-js (${power})`, () => {
+    assert.ok(fixture.vectors.length >= 5);
+    for (const v of fixture.vectors) {
+      test(v.name, async () => {
+        const client = createSrpClient({ random: fixedRandom(v.a), ...withPower });
+        assert.equal(client.srpA, v.srpA);
+        const out = await client.respond({
+          poolName: v.poolName,
+          userIdForSrp: v.userIdForSrp,
+          password: v.password,
+          srpB: v.srpB,
+          salt: v.salt,
+          secretBlock: v.secretBlock,
+          now: new Date(v.now),
+        });
+        assert.equal(out.TIMESTAMP, v.timestamp);
+        assert.equal(out.PASSWORD_CLAIM_SIGNATURE, v.signature);
+        assert.equal(out.PASSWORD_CLAIM_SECRET_BLOCK, v.secretBlock);
       });
-      const expected = srpExpectedSignature({
-        poolName: challenge.poolName,
-        userIdForSrp: challenge.userIdForSrp,
-        v,
-        b,
-        A: BigInt(`0x${client.srpA}`),
-        B,
-        secretBlock: decode(challenge.secretBlock),
-        timestamp: out.TIMESTAMP,
-      });
-      const given = decode(out.PASSWORD_CLAIM_SIGNATURE);
-      assert.equal(given.every((byte, j) => byte === expected[j]) && given.length === expected.length, right);
     }
   });
-});
+
+for (const [power, withPower] of powers)
+  describe(`round trips against the test responder's server maths (${power})`, () => {
+    test("20 logins with fresh random a, salts and passwords all verify; a wrong password never does", async () => {
+      const decode = (b64: string) => Uint8Array.from(atob(b64), (c) => c.charCodeAt(0));
+      for (let i = 0; i < 20; i++) {
+        const salt = Array.from(crypto.getRandomValues(new Uint8Array(16)), (b) =>
+          b.toString(16).padStart(2, "0"),
+        )
+          .join("")
+          .replace(/^0+/, "");
+        const password = `pw-${i}-${crypto.randomUUID()}-ü`;
+        const v = srpVerifier(challenge.poolName, challenge.userIdForSrp, password, salt);
+        const { b, B } = srpServerB(v);
+        const client = createSrpClient(withPower);
+        const right = i % 4 !== 3;
+        const out = await client.respond({
+          ...challenge,
+          password: right ? password : `${password}!`,
+          salt,
+          srpB: B.toString(16),
+        });
+        const expected = srpExpectedSignature({
+          poolName: challenge.poolName,
+          userIdForSrp: challenge.userIdForSrp,
+          v,
+          b,
+          A: BigInt(`0x${client.srpA}`),
+          B,
+          secretBlock: decode(challenge.secretBlock),
+          timestamp: out.TIMESTAMP,
+        });
+        const given = decode(out.PASSWORD_CLAIM_SIGNATURE);
+        assert.equal(
+          given.every((byte, j) => byte === expected[j]) && given.length === expected.length,
+          right,
+        );
+      }
+    });
+  });
 
 describe("private value a", () => {
   test("is 256 bits drawn from the random source, and A differs per client", () => {

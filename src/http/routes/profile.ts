@@ -6,7 +6,7 @@
  * UpdateUserAttributes; the local record and the session follow).
  */
 
-import { type VerifiableAttribute, verifiableAttributes } from "../../cognito/account.ts";
+import { type VerifiableAttribute, verifiableAttributes } from "../../cognito/verifiable.ts";
 import type { ProfileItem } from "../../pages/pages.ts";
 import { attributeLabel } from "../../pages/text.ts";
 import type { Session } from "../../sessions/store.ts";

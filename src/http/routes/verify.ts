@@ -5,7 +5,7 @@
  * `code`, checks it. Both count against the account's rate limit, as a sent message or a guess. Once
  * verified, the local record and the session follow Cognito's attributes.
  */
-import { type VerifiableAttribute, verifiableAttributes } from "../../cognito/account.ts";
+import { type VerifiableAttribute, verifiableAttributes } from "../../cognito/verifiable.ts";
 import { fill } from "../../pages/text.ts";
 import type { Session } from "../../sessions/store.ts";
 import {
