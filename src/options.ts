@@ -112,6 +112,18 @@ export interface WarrantOptions {
   rateLimit?: RateLimitOptions | false;
   /** How long a storage call may take before the request fails with 503, in ms. @default 3000 */
   storageTimeout?: number;
+  /**
+   * How long one Cognito call may take, retries included, before it counts as an outage (503 with
+   * Retry-After, the session kept), in ms. @default 5000
+   */
+  cognitoTimeout?: number;
+  /**
+   * The Cognito attributes a person may write about themselves through the profile update and sign-up
+   * forms (of those `attributeMapping` maps). A `custom:` attribute is writable only when listed here;
+   * restrict the app client's WriteAttributes in Cognito to the same list.
+   * @default the standard profile attributes: name, given_name, family_name, middle_name, nickname, preferred_username, profile, picture, website, email, gender, birthdate, zoneinfo, locale, phone_number, address
+   */
+  writableAttributes?: string[];
   /** The clock, in ms since the epoch (tests inject one). @default Date.now */
   now?: () => number;
   /**
@@ -247,6 +259,10 @@ const schema = v.strictObject(
     storageTimeout: v.optional(
       v.pipe(v.number("must be a positive number of ms"), v.minValue(1, "must be a positive number of ms")),
     ),
+    cognitoTimeout: v.optional(
+      v.pipe(v.number("must be a positive number of ms"), v.minValue(1, "must be a positive number of ms")),
+    ),
+    writableAttributes: v.optional(v.array(nonEmpty, "must be an array of Cognito attribute names")),
     now: v.optional(v.function("must be a function that returns ms since the epoch")),
     totpIssuer: v.optional(
       v.pipe(
@@ -279,6 +295,29 @@ export const defaultAttributeMapping: Readonly<Record<string, string>> = Object.
   family_name: "last_name",
 });
 
+/**
+ * The standard Cognito attributes a person may write about themselves by default (`writableAttributes`):
+ * the OpenID profile claims Cognito stores, never a `custom:` one.
+ */
+export const standardWritableAttributes: readonly string[] = Object.freeze([
+  "name",
+  "given_name",
+  "family_name",
+  "middle_name",
+  "nickname",
+  "preferred_username",
+  "profile",
+  "picture",
+  "website",
+  "email",
+  "gender",
+  "birthdate",
+  "zoneinfo",
+  "locale",
+  "phone_number",
+  "address",
+]);
+
 /** The validated, defaulted, frozen configuration. */
 export interface WarrantConfig {
   readonly userPoolId: string;
@@ -304,6 +343,8 @@ export interface WarrantConfig {
   readonly text: Readonly<Record<string, string>>;
   readonly onError: ((error: unknown, requestId: string) => void) | undefined;
   readonly storageTimeout: number;
+  readonly cognitoTimeout: number;
+  readonly writableAttributes: readonly string[];
   readonly rateLimit: Readonly<RateLimitOptions> | false;
   readonly now: () => number;
   readonly totpIssuer: string;
@@ -394,6 +435,8 @@ export function resolveConfig(options: WarrantOptions): WarrantConfig {
     text: Object.freeze({ ...(o.text ?? {}) }),
     onError: o.onError as WarrantConfig["onError"],
     storageTimeout: o.storageTimeout ?? 3000,
+    cognitoTimeout: o.cognitoTimeout ?? 5000,
+    writableAttributes: Object.freeze([...(o.writableAttributes ?? standardWritableAttributes)]),
     rateLimit: o.rateLimit === false ? false : Object.freeze({ ...(o.rateLimit ?? {}) }),
     now: (o.now as (() => number) | undefined) ?? Date.now,
     totpIssuer: o.totpIssuer ?? o.userPoolId,

@@ -10,6 +10,7 @@ import { cognitoLoader } from "./cognito/load.ts";
 import { createVerifier, type TokenUse, type VerifyResult } from "./cognito/verify.ts";
 import { type BearerContext, type BearerOptions, createBearer } from "./http/bearer.ts";
 import { createHandler } from "./http/handler.ts";
+import { memoryStoreWarning } from "./http/origin.ts";
 import type { ProtectedHandler } from "./http/protect.ts";
 import type { ChallengeAnswer } from "./login/answers.ts";
 import {
@@ -103,7 +104,8 @@ export interface Warrant {
  */
 export function createWarrant(options: WarrantOptions): Warrant {
   const config = resolveConfig(options);
-  const store = createStore(options.storage ?? createStorage(), config.storageTimeout);
+  const storage = options.storage ?? createStorage();
+  const store = createStore(storage, config.storageTimeout);
   const cognito = cognitoLoader(config);
   const keyring = createKeyring(config.secrets);
   const records = createSessions(config, store, keyring);
@@ -114,6 +116,15 @@ export function createWarrant(options: WarrantOptions): Warrant {
   const login = createLogin({ config, store, cognito, pending });
   const http = createHandler({ config, store, cookies, sessions, login, cognito });
   const verifier = createVerifier(config);
+  let handler = http.handler;
+  if (storage.getMount("").driver.name === "memory") {
+    const check = memoryStoreWarning((message) => console.warn(message));
+    for (const origin of config.origins ?? []) check(origin);
+    handler = (request) => {
+      check(new URL(request.url).origin);
+      return http.handler(request);
+    };
+  }
   return {
     config,
     authenticate: login.authenticate,
@@ -124,7 +135,7 @@ export function createWarrant(options: WarrantOptions): Warrant {
     logout: sessions.end,
     signOutEverywhere: sessions.endAll,
     getUser: (username) => store.get<LocalUser>(userKey(username)),
-    handler: http.handler,
+    handler,
     protect: http.protect,
     verifyToken: (token, tokenUse) => verifier.verify(token, tokenUse),
     bearer: createBearer(verifier),

@@ -139,33 +139,68 @@ export async function confirmForgotPassword(
   }
 }
 
+/** What a pool taught about sign-up names; one per client, so it is learnt once. */
+export interface SignUpNaming {
+  /**
+   * The pool signs in by an email alias (AliasAttributes), so a username may not look like an email:
+   * sign-ups get a generated username.
+   */
+  generated: boolean;
+}
+
 /**
- * SignUp. `exists` (UsernameExistsException) is for the page to answer like a new account (R7);
- * `weak_password` is the pool's password policy; `refused` is anything else about the account.
+ * SignUp, under the Cognito username the pool wants: the email itself in pools that sign in by email
+ * (UsernameAttributes) and in plain ones; a generated one in pools that sign in by an email alias, which
+ * refuse an email-shaped username with InvalidParameterException. Such a refusal is answered by one more
+ * SignUp under a generated name (nothing was created by the first); when that one passes, the pool is
+ * known to use an alias and later sign-ups go straight to a generated name. The result carries the
+ * Cognito username, which confirmation needs.
+ *
+ * `exists` (UsernameExistsException) is for the page to answer like a new account (R7); `weak_password`
+ * is the pool's password policy; `refused` is anything else about the account.
  */
 export async function signUp(
   cognito: Cognito,
   config: WarrantConfig,
-  input: { username: string; password: string; attributes: { Name: string; Value: string }[] },
-): Promise<{ ok: true } | { ok: false; reason: "exists" | "weak_password" | "refused" }> {
-  try {
-    await cognito.send(
-      new SignUpCommand({
-        ClientId: config.clientId,
-        Username: input.username,
-        Password: input.password,
-        UserAttributes: input.attributes,
-        ...secretHashField(config, input.username),
-      }),
-      { during: "signing up", raw: true },
-    );
-    return { ok: true };
-  } catch (error) {
-    const name = refusalName(error, "signing up");
-    if (name === "InvalidPasswordException") return { ok: false, reason: "weak_password" };
-    if (name === "UsernameExistsException") return { ok: false, reason: "exists" };
-    return { ok: false, reason: "refused" };
+  naming: SignUpNaming,
+  input: { email: string; password: string; attributes: { Name: string; Value: string }[] },
+): Promise<
+  { ok: true; username: string } | { ok: false; reason: "exists" | "weak_password" | "refused" }
+> {
+  const attempt = async (username: string) => {
+    try {
+      await cognito.send(
+        new SignUpCommand({
+          ClientId: config.clientId,
+          Username: username,
+          Password: input.password,
+          UserAttributes: input.attributes,
+          ...secretHashField(config, username),
+        }),
+        { during: "signing up", raw: true },
+      );
+      return undefined;
+    } catch (error) {
+      return refusalName(error, "signing up") ?? "unknown";
+    }
+  };
+  let refused: string | undefined;
+  if (!naming.generated) {
+    refused = await attempt(input.email);
+    if (refused === undefined) return { ok: true, username: input.email };
   }
+  if (naming.generated || refused === "InvalidParameterException") {
+    const username = crypto.randomUUID();
+    const second = await attempt(username);
+    if (second === undefined) {
+      naming.generated = true;
+      return { ok: true, username };
+    }
+    refused = second;
+  }
+  if (refused === "InvalidPasswordException") return { ok: false, reason: "weak_password" };
+  if (refused === "UsernameExistsException") return { ok: false, reason: "exists" };
+  return { ok: false, reason: "refused" };
 }
 
 /** ConfirmSignUp with the code Cognito sent: any refusal is `bad_code` (R7). */

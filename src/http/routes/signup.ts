@@ -1,10 +1,16 @@
 /**
  * @module
- * Registration: `GET/POST /signup` (SignUp with the mapped attributes a person may set) and
- * `GET/POST /signup/confirm` (ConfirmSignUp with the code Cognito sent). An existing name is answered
- * like a new one (R7); every input is checked before Cognito is called.
+ * Registration: `GET/POST /signup` (SignUp with the mapped attributes a person may write, under the
+ * username the pool wants) and `GET/POST /signup/confirm` (the code Cognito sent, and the password chosen
+ * at sign-up, then signed in). An existing name is answered like a new one (R7); every input is checked
+ * before Cognito is called.
+ *
+ * Confirmation proves that the confirming person chose the password (SECURITY.md C10): otherwise whoever
+ * signs up a victim's address first, with a password of their own, gets an account the victim confirms
+ * with the code from their inbox, and the attacker signs in to it. Cognito checks a password before it
+ * says "not confirmed", so a login that answers `user_not_confirmed` is that proof; only then is the code
+ * sent.
  */
-import { limits } from "../../limits.ts";
 import type { FormField } from "../../pages/pages.ts";
 import { reverseMap } from "../../users/mapping.ts";
 import { validateFields } from "../../users/store.ts";
@@ -23,12 +29,13 @@ import {
   editable,
   emailPattern,
   field,
-  maxAttributeValue,
   passwordField,
   profileFields,
+  readOnly,
 } from "../forms.ts";
 import { anonymousPost, rateLimit } from "../guards.ts";
 import type { Routes } from "../router.ts";
+import { finishLogin, toChallenge } from "./login.ts";
 import { codeOf, codePattern } from "./password.ts";
 
 /** `/signup` and `/signup/confirm`. */
@@ -56,6 +63,7 @@ export function signupRoutes(deps: RouteDeps): Routes {
       error: errors.username,
     }),
     codeField("code", text["password.code"], errors.code),
+    passwordField("password", text["login.password"], "current-password", errors.password),
   ];
   const signupPage = (
     ctx: Ctx,
@@ -74,21 +82,22 @@ export function signupRoutes(deps: RouteDeps): Routes {
       },
       async POST(ctx) {
         const { fields, json: isJson } = await anonymousPost(ctx, deps);
-        const mail = (fields.email ?? "").trim();
         const errors: FieldErrors = {};
-        if (!emailPattern.test(mail) || mail.length > limits.username)
-          errors.email = text["update.fieldInvalid"];
+        // A mapped attribute off the allowlist (a `custom:role`, say) is refused, never sent (C8).
+        for (const name of readOnly(config))
+          if (name !== mailField && fields[name] !== undefined) errors[name] = text["update.fieldInvalid"];
+        // Lengths were checked by the body reader, so the pattern only ever sees a short value.
+        const mail = (fields.email ?? "").trim();
+        if (!emailPattern.test(mail)) errors.email = text["update.fieldInvalid"];
         const password = fields.password ?? "";
-        if (password.length === 0 || password.length > limits.password)
-          errors.password = text["password.weak"];
+        if (password.length === 0) errors.password = text["password.weak"];
         else if (!isJson && fields.confirmPassword !== password)
           errors.confirmPassword = text["password.mismatch"];
         const attributes: Record<string, string> = {};
         for (const [, name] of editable(config)) {
           const value = fields[name];
           if (value === undefined || value === "" || name === mailField) continue;
-          if (value.length > maxAttributeValue) errors[name] = text["update.fieldInvalid"];
-          else attributes[name] = value;
+          attributes[name] = value;
         }
         const checked = validateFields(config.userSchema, {
           ...attributes,
@@ -108,7 +117,7 @@ export function signupRoutes(deps: RouteDeps): Routes {
         // Each sign-up sends a message: it counts against the address and the name like a failed login.
         await deps.limiter.fail(ctx.request, mail);
         const result = await (await deps.cognito()).signUp({
-          username: mail,
+          email: mail,
           password,
           attributes: [
             { Name: "email", Value: mail },
@@ -127,38 +136,54 @@ export function signupRoutes(deps: RouteDeps): Routes {
             return again();
           }
         }
+        const username = result.ok ? result.username : mail;
         return ctx.json
-          ? json(ctx, { ok: true, message: text["signup.sent"] })
-          : redirect(ctx, `${base}/signup/confirm?sent=1&username=${encodeURIComponent(mail)}`);
+          ? json(ctx, { ok: true, message: text["signup.sent"], username })
+          : redirect(ctx, `${base}/signup/confirm?sent=1&username=${encodeURIComponent(username)}`);
       },
     },
 
     "/signup/confirm": {
       async GET(ctx) {
         const query = ctx.url.searchParams;
-        const username = (query.get("username") ?? "").slice(0, limits.username);
-        if (ctx.json) return json(ctx, { fields: ["username", "code"] });
+        const username = (query.get("username") ?? "").slice(0, 128);
+        if (ctx.json) return json(ctx, { fields: ["username", "code", "password"] });
         const message = query.get("sent") === "1" ? text["signup.sent"] : undefined;
         return signupPage(ctx, "confirm", confirmFields(username), 200, message ? { message } : {});
       },
       async POST(ctx) {
         const body = await anonymousPost(ctx, deps);
         const username = body.fields.username ?? "";
+        const password = body.fields.password ?? "";
         const code = codeOf(body.fields.code);
         const errors: FieldErrors = {};
-        if (username.length === 0 || username.length > limits.username)
-          errors.username = text["password.badCode"];
+        if (username.length === 0) errors.username = text["password.badCode"];
         if (!codePattern.test(code)) errors.code = text["password.badCode"];
+        if (password.length === 0) errors.password = text["signup.confirmFailed"];
         const again = () =>
           fieldErrors(ctx, errors, () => signupPage(ctx, "confirm", confirmFields(username, errors), 400));
         if (Object.keys(errors).length) return again();
         await rateLimit(ctx, deps, username);
+        // The password first (C10): right for an unconfirmed account means Cognito says "not confirmed".
+        const proof = await deps.login.authenticate(username, password);
+        if (proof.ok) return finishLogin(ctx, deps, proof, undefined);
+        if (proof.reason === "challenge") return toChallenge(ctx, deps, proof.challenge);
+        if (proof.reason !== "user_not_confirmed") {
+          await deps.limiter.fail(ctx.request, username);
+          errors.code = text["signup.confirmFailed"];
+          return again();
+        }
         const result = await (await deps.cognito()).confirmSignUp({ username, code });
         if (!result.ok) {
           await deps.limiter.fail(ctx.request, username);
-          errors.code = text["password.badCode"];
+          errors.code = text["signup.confirmFailed"];
           return again();
         }
+        await deps.limiter.succeed(username);
+        // Confirmed by the person who chose the password: signed in straight away.
+        const login = await deps.login.authenticate(username, password);
+        if (login.ok) return finishLogin(ctx, deps, login, undefined);
+        if (login.reason === "challenge") return toChallenge(ctx, deps, login.challenge);
         return ctx.json
           ? json(ctx, { ok: true, message: text["signup.confirmed"] })
           : redirect(ctx, `${base}/login`);
