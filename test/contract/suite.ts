@@ -10,9 +10,14 @@
 import assert from "node:assert/strict";
 import { after, before, describe, it } from "node:test";
 import type { Storage } from "unstorage";
+import type { CognitoApi } from "../../src/cognito/api.ts";
+import type { RefreshResult } from "../../src/cognito/auth.ts";
 import { WarrantError } from "../../src/errors.ts";
 import { resolveConfig } from "../../src/options.ts";
+import { createCookies } from "../../src/sessions/cookie.ts";
 import { createKeyring } from "../../src/sessions/crypto.ts";
+import { createRefresh } from "../../src/sessions/refresh.ts";
+import { createSessionCore } from "../../src/sessions/session.ts";
 import { createSessions, keys, type SessionUser } from "../../src/sessions/store.ts";
 import { createStore, type Store } from "../../src/storage.ts";
 import { upsertUser, userKey } from "../../src/users/store.ts";
@@ -58,9 +63,39 @@ function setup(storage: Storage, timeout = 3000) {
   });
   const store = createStore(storage, timeout);
   const sessions = createSessions(config, store, createKeyring(config.secrets));
+  // FAKE Cognito for the session core: the contract is about the store, so refresh and revoke answer
+  // from here (they run against cognito-local in test/integration/sessions.test.ts).
+  const cognito = {
+    refreshes: 0,
+    revoked: [] as string[],
+    refreshWith: (async () => ({ ok: true, tokens: tokens("fresh") })) as () => Promise<RefreshResult>,
+  };
+  const api = {
+    refresh: () => {
+      cognito.refreshes++;
+      return cognito.refreshWith();
+    },
+    revoke: async (token: string) => {
+      cognito.revoked.push(token);
+    },
+  } as unknown as CognitoApi;
+  const load = async () => api;
+  const cookies = createCookies(config);
+  const core = createSessionCore({
+    config,
+    records: sessions,
+    refresh: createRefresh({ config, store, records: sessions, cognito: load }),
+    cookies,
+    cognito: load,
+  });
   return {
     store,
     sessions,
+    core,
+    cognito,
+    /** A request carrying the session cookie out of a Set-Cookie value. */
+    request: (setCookie: string) =>
+      new Request("http://localhost/x", { headers: { cookie: setCookie.split(";")[0]! } }),
     advance(ms: number) {
       now += ms;
     },
@@ -210,6 +245,71 @@ export function storageContract(target: ContractTarget): void {
       assert.ok(next);
       const stored = await t.sessions.read(id);
       assert.equal((await t.sessions.openTokens(id, stored!)).refreshToken, "refresh.new");
+    });
+
+    it("session core: start, get by cookie, replace (the old id ends, S5), end (revoked, cookie expired)", async () => {
+      const t = setup(opened.storage);
+      const username = unique("core");
+      const first = await t.core.start({ user: userOf(username), tokens: tokens("one") });
+      const seen = await t.core.get(t.request(first.cookie));
+      assert.equal(seen?.user.username, username);
+      assert.equal(seen?.id, first.session.id);
+      const second = await t.core.replace(t.request(first.cookie), {
+        user: userOf(username),
+        tokens: tokens("two"),
+      });
+      assert.notEqual(second.token, first.token);
+      assert.equal(await t.core.get(t.request(first.cookie)), null, "the replaced session is gone");
+      assert.equal(await t.core.count(username), 1);
+      const { cookie } = await t.core.end(t.request(second.cookie));
+      assert.match(cookie, /^warrant=; Path=\/; Max-Age=0; HttpOnly; SameSite=Lax$/);
+      assert.equal(await t.core.get(t.request(second.cookie)), null);
+      assert.deepEqual(t.cognito.revoked, ["refresh.two"]);
+      assert.equal(await opened.storage.hasItem(keys.session(second.session.id)), false);
+    });
+
+    it("session core: endAll ends every session of the user and no other", async () => {
+      const t = setup(opened.storage);
+      const username = unique("all");
+      const other = unique("other");
+      // One after another: parallel logins on one user are the concurrency suite's (C1).
+      const mine = [];
+      for (const i of [1, 2, 3])
+        mine.push(await t.core.start({ user: userOf(username), tokens: tokens(`m${i}`) }));
+      const theirs = await t.core.start({ user: userOf(other), tokens: tokens("o") });
+      assert.equal(await t.core.endAll(username), 3);
+      for (const s of mine) assert.equal(await t.core.get(t.request(s.cookie)), null);
+      assert.equal((await t.core.get(t.request(theirs.cookie)))?.user.username, other);
+    });
+
+    it("session core: a due refresh runs once for parallel requests and is written back (S13)", async () => {
+      const t = setup(opened.storage);
+      const username = unique("refresh");
+      const started = await t.core.start({
+        user: userOf(username),
+        tokens: { ...tokens("due"), expiresAt: t.now() + 30_000 },
+      });
+      const results = await Promise.all(
+        Array.from({ length: 10 }, () => t.core.get(t.request(started.cookie))),
+      );
+      assert.ok(results.every((r) => r?.user.username === username));
+      assert.equal(t.cognito.refreshes, 1);
+      const after = await t.core.get(t.request(started.cookie));
+      assert.equal((await after!.tokens()).refreshToken, "refresh.fresh");
+    });
+
+    it("session core: a refused refresh ends the session (S10); an outage keeps it while the token works", async () => {
+      const t = setup(opened.storage);
+      const due = { ...tokens("due"), expiresAt: t.now() + 30_000 };
+      const kept = await t.core.start({ user: userOf(unique("kept")), tokens: due });
+      t.cognito.refreshWith = async () => {
+        throw new WarrantError("cognito_unavailable", "FAKE outage");
+      };
+      assert.notEqual(await t.core.get(t.request(kept.cookie)), null);
+      assert.notEqual(await t.core.get(t.request(kept.cookie)), null, "the outage did not end it");
+      t.cognito.refreshWith = async () => ({ ok: false, reason: "refused" });
+      assert.equal(await t.core.get(t.request(kept.cookie)), null);
+      assert.equal(await opened.storage.hasItem(keys.session(kept.session.id)), false);
     });
 
     if (target.broken) {
