@@ -164,9 +164,7 @@ export async function signUp(
   config: WarrantConfig,
   naming: SignUpNaming,
   input: { email: string; password: string; attributes: { Name: string; Value: string }[] },
-): Promise<
-  { ok: true; username: string } | { ok: false; reason: "exists" | "weak_password" | "refused" }
-> {
+): Promise<{ ok: true; username: string } | { ok: false; reason: "exists" | "weak_password" | "refused" }> {
   const attempt = async (username: string) => {
     try {
       await cognito.send(

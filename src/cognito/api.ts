@@ -72,9 +72,7 @@ export interface CognitoApi {
     email: string;
     password: string;
     attributes: { Name: string; Value: string }[];
-  }): Promise<
-    { ok: true; username: string } | { ok: false; reason: "exists" | "weak_password" | "refused" }
-  >;
+  }): Promise<{ ok: true; username: string } | { ok: false; reason: "exists" | "weak_password" | "refused" }>;
   confirmSignUp(input: {
     username: string;
     code: string;

@@ -184,7 +184,8 @@ export async function readBody(request: Request, options: BodyOptions = {}): Pro
   const declared = request.headers.get("content-length");
   // A body of another type is refused unread when it says it has bytes; one that says nothing is read
   // (within the cap) to see whether it is empty.
-  if (!json && !form && declared !== null && declared !== "0") throw new BodyError(415, "unsupported content type");
+  if (!json && !form && declared !== null && declared !== "0")
+    throw new BodyError(415, "unsupported content type");
   const bytes = await readCapped(request, limit);
   if (bytes.byteLength === 0)
     return { fields: Object.create(null), objects: Object.create(null), json, empty: true };

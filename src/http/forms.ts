@@ -108,7 +108,9 @@ export function attributeField(
  * the `writableAttributes` allowlist (SECURITY.md C8: a `custom:` one only when listed), never one that
  * Cognito itself keeps.
  */
-export function editable(config: Pick<WarrantConfig, "attributeMapping" | "writableAttributes">): [string, string][] {
+export function editable(
+  config: Pick<WarrantConfig, "attributeMapping" | "writableAttributes">,
+): [string, string][] {
   return Object.entries(config.attributeMapping).filter(
     ([attr]) =>
       config.writableAttributes.includes(attr) && !immutable.has(attr) && !attr.startsWith("cognito:"),
