@@ -26,7 +26,10 @@ export interface Body {
   /** JSON only: the fields named in `objects` when they hold an object of strings. */
   objects: Record<string, Record<string, string>>;
   json: boolean;
-  /** The request carried no body at all: nothing was submitted but the request itself. */
+  /**
+   * No body and no form content type (a script's `fetch(url, { method: "POST" })`, or JSON with no
+   * body): nothing was submitted but the request itself.
+   */
   empty: boolean;
 }
 
@@ -187,8 +190,10 @@ export async function readBody(request: Request, options: BodyOptions = {}): Pro
   if (!json && !form && declared !== null && declared !== "0")
     throw new BodyError(415, "unsupported content type");
   const bytes = await readCapped(request, limit);
+  // Nothing sent: no fields. Without a form's content type it is a script's bare POST, which is
+  // `empty` (a browser form always says urlencoded, so an empty one still needs its CSRF token).
   if (bytes.byteLength === 0)
-    return { fields: Object.create(null), objects: Object.create(null), json, empty: true };
+    return { fields: Object.create(null), objects: Object.create(null), json, empty: !form };
   if (!json && !form) throw new BodyError(415, "unsupported content type");
   let text: string;
   try {

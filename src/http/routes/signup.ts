@@ -137,8 +137,10 @@ export function signupRoutes(deps: RouteDeps): Routes {
           }
         }
         const username = result.ok ? result.username : mail;
+        // A generated username (pools that sign in by an alias) is what confirmation needs; an email one
+        // is not repeated, so an existing address and a new one answer byte for byte alike (R7).
         return ctx.json
-          ? json(ctx, { ok: true, message: text["signup.sent"], username })
+          ? json(ctx, { ok: true, message: text["signup.sent"], ...(username !== mail ? { username } : {}) })
           : redirect(ctx, `${base}/signup/confirm?sent=1&username=${encodeURIComponent(username)}`);
       },
     },
