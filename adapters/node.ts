@@ -209,28 +209,46 @@ export function toRequest(req: IncomingMessage): Request {
   return new NodeRequest(req) as unknown as Request;
 }
 
+/** Writes the status and headers (with `content-length` when the whole body is known). */
+function writeHead(response: Response, res: ServerResponse, length?: number): void {
+  if (res.getHeaderNames().length === 0) {
+    // One flat list, written in one go (the fast path of `writeHead`); the Headers iterator yields each
+    // Set-Cookie on its own.
+    const head: string[] = [];
+    for (const [name, value] of response.headers) head.push(name, value);
+    if (length !== undefined && !response.headers.has("content-length"))
+      head.push("content-length", String(length));
+    res.writeHead(response.status, head);
+    return;
+  }
+  // Headers set before (Express's X-Powered-By, a connection: close): `writeHead` would merge a flat list
+  // name by name and keep only the last Set-Cookie, so everything goes through setHeader.
+  for (const [name, value] of response.headers) if (name !== "set-cookie") res.setHeader(name, value);
+  const cookies = response.headers.getSetCookie();
+  if (cookies.length) res.setHeader("set-cookie", cookies);
+  if (length !== undefined && !response.headers.has("content-length"))
+    res.setHeader("content-length", length);
+  res.writeHead(response.status);
+}
+
+const pending = Symbol("pending");
+/** Resolves after a few microtasks: long enough for a body that is already complete to say so. */
+const soon = (): Promise<typeof pending> =>
+  Promise.resolve()
+    .then(() => undefined)
+    .then(() => pending);
+
 /**
- * Writes a Web `Response` to a Node response, streaming its body with backpressure. When the client
- * disconnects (or the socket fails) mid-body, writing stops and the response body is cancelled, so its
- * source (a file, an upstream socket) is released instead of waiting for a `drain` that never comes.
+ * Writes a Web `Response` to a Node response, streaming its body with backpressure. A body that is
+ * complete after its first chunk (every body the handler makes) goes out in one write with its
+ * `content-length`; others are streamed chunk by chunk. When the client disconnects (or the socket
+ * fails) mid-body, writing stops and the response body is cancelled, so its source (a file, an upstream
+ * socket) is released instead of waiting for a `drain` that never comes.
  */
 export async function writeResponse(response: Response, res: ServerResponse): Promise<void> {
-  const cookies = response.headers.getSetCookie();
-  if (res.getHeaderNames().length === 0) {
-    // One flat list, written in one go (the fast path of `writeHead`).
-    const head: string[] = [];
-    for (const [name, value] of response.headers) if (name !== "set-cookie") head.push(name, value);
-    for (const cookie of cookies) head.push("set-cookie", cookie);
-    res.writeHead(response.status, head);
-  } else {
-    // Headers set before (Express's X-Powered-By, a connection: close): `writeHead` would merge a flat
-    // list name by name and keep only the last Set-Cookie, so everything goes through setHeader.
-    for (const [name, value] of response.headers) if (name !== "set-cookie") res.setHeader(name, value);
-    if (cookies.length) res.setHeader("set-cookie", cookies);
-    res.writeHead(response.status);
-  }
   const body = response.body;
   if (!body) {
+    writeHead(response, res);
     res.end();
     return;
   }
@@ -246,18 +264,37 @@ export async function writeResponse(response: Response, res: ServerResponse): Pr
   res.once("close", stop);
   res.once("error", stop);
   try {
+    const first = await reader.read();
+    if (gone) return;
+    if (first.done) {
+      writeHead(response, res, 0);
+      res.end();
+      return;
+    }
+    let upcoming: Promise<ReadableStreamReadResult<Uint8Array>> | undefined = reader.read();
+    const next = await Promise.race([upcoming, soon()]);
+    if (next !== pending && next.done) {
+      writeHead(response, res, first.value.byteLength);
+      res.end(first.value);
+      return;
+    }
+    writeHead(response, res);
+    let chunk: Uint8Array = first.value;
     for (;;) {
-      const { done, value } = await reader.read();
-      if (done || gone) break;
-      if (!res.write(value) && !gone) {
+      if (!res.write(chunk) && !gone) {
         await new Promise<void>((resolve) => {
           wake = resolve;
           res.once("drain", resolve);
         });
         wake = undefined;
-        if (gone) break;
       }
+      if (gone) return;
+      const read = await (upcoming ?? reader.read());
+      upcoming = undefined;
+      if (read.done || gone) break;
+      chunk = read.value;
     }
+    res.end();
   } catch {
     // The body failed (or was cancelled because the client left): end what was sent.
     gone = true;
@@ -265,9 +302,11 @@ export async function writeResponse(response: Response, res: ServerResponse): Pr
     res.off("close", stop);
     res.off("error", stop);
     if (gone && !res.writableEnded) res.destroy();
-    else res.end();
   }
 }
+
+/** A host name or address with an optional port, as a Host header must be. */
+const validHost = /^(?:[A-Za-z0-9._-]+|\[[0-9A-Fa-f:.]+\])(?::\d{1,5})?$/;
 
 /** A `node:http` listener that also works as Express/Connect middleware. */
 export type NodeListener = (
@@ -303,6 +342,14 @@ export function toNodeListener(handler: FetchHandler): NodeListener {
     next?: (error?: unknown) => void,
   ): Promise<void> => {
     try {
+      // A Host header that is not a host (spaces, slashes, `@`) would make a URL nobody can parse, or
+      // one that means another origin: refused here, as Node's own parser refuses a bad request line.
+      const host = req.headers.host;
+      if (host !== undefined && !validHost.test(host)) {
+        res.writeHead(400, { "content-type": "text/plain; charset=utf-8", connection: "close" });
+        res.end("Bad Request");
+        return;
+      }
       const request = new NodeRequest(req);
       const response = await handler(request as unknown as Request);
       if (response.status === 404 && next) {

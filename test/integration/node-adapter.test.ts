@@ -326,4 +326,25 @@ describe("Node adapter", () => {
       await server.close();
     }
   });
+
+  it("answers a body made whole in one write with its content-length, and refuses a Host that is not one", async () => {
+    const server = await serve(() => new Response("whole"), { port: 0 });
+    try {
+      const res = await fetch(server.url);
+      assert.equal(res.headers.get("content-length"), "5");
+      assert.equal(await res.text(), "whole");
+      const { port } = new URL(server.url);
+      const answer = await new Promise<string>((resolve) => {
+        const socket = connect(Number(port), "127.0.0.1");
+        let out = "";
+        socket.on("data", (chunk) => (out += chunk.toString()));
+        socket.on("close", () => resolve(out));
+        socket.on("error", () => {});
+        socket.write("GET / HTTP/1.1\r\nhost: a@evil.example\r\n\r\n");
+      });
+      assert.match(answer, /^HTTP\/1\.1 400/);
+    } finally {
+      await server.close();
+    }
+  });
 });
