@@ -324,4 +324,40 @@ describe("client secrets", () => {
         !e.message.includes("not-the-secret"),
     );
   });
+  it("regression (issue 10 item 5): a wrong client secret is told from the call, never from Cognito's wording", async () => {
+    const name = email("wording");
+    await env.pool.createUser({ email: name, password: PASSWORD });
+    // FAKE: the login's refusal says nothing of a secret; the check that follows is a real one.
+    const wrong = warrantFor(env, { clientId: env.pool.secretClientId, clientSecret: "not-the-secret" });
+    env.front.fakeFault("InitiateAuth", {
+      kind: "error",
+      status: 400,
+      type: "NotAuthorizedException",
+      message: "Not authorized.",
+    });
+    await assert.rejects(
+      wrong.authenticate(name, PASSWORD),
+      (e: unknown) => e instanceof WarrantError && e.code === "client_secret_mismatch",
+    );
+    // FAKE: a wrong password whose wording mentions a secret, with the right secret configured, is a
+    // wrong password.
+    const right = warrantFor(env, { clientId: env.pool.secretClientId, clientSecret: env.pool.clientSecret });
+    env.front.fakeFault("InitiateAuth", {
+      kind: "error",
+      status: 400,
+      type: "NotAuthorizedException",
+      message: "Unable to verify secret hash for client",
+    });
+    assert.deepEqual(await right.authenticate(name, "Wr0ng-Password!"), {
+      ok: false,
+      reason: "invalid_credentials",
+    });
+    // Once the secret is known to be right, a wrong password costs one call and no more checks.
+    env.front.resetCalls();
+    assert.deepEqual(await right.authenticate(name, "Wr0ng-Password!"), {
+      ok: false,
+      reason: "invalid_credentials",
+    });
+    assert.equal(env.front.calls("InitiateAuth"), 1);
+  });
 });
