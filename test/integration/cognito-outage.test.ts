@@ -154,6 +154,30 @@ describe("C5: Cognito unreachable, reset or hung: 503 + Retry-After on every rou
     });
   }
 
+  it("regression (issue 10 item 1): safe calls are retried within the deadline, logins never (a reset connection)", async () => {
+    const { resetsConnections } = await import("../support/dead-cognito.ts");
+    const dead = await resetsConnections();
+    try {
+      const warrant = warrantFor(env, { endpoint: dead.endpoint, cognitoTimeout: 5000 });
+      await assert.rejects(warrant.authenticate(email("once"), PASSWORD), { code: "cognito_unavailable" });
+      assert.equal(dead.connections(), 1, "a login is sent once (E5)");
+      const api = await import("../../src/cognito/api.ts");
+      const { resolveConfig } = await import("../../src/options.ts");
+      const cognito = api.createCognitoApi(
+        resolveConfig({
+          userPoolId: env.pool.userPoolId,
+          clientId: "c",
+          endpoint: dead.endpoint,
+          secret: "s".repeat(32),
+        }),
+      );
+      await assert.rejects(cognito.getUser("not-a-token"), { code: "cognito_unavailable" });
+      assert.equal(dead.connections(), 1 + 3, "GetUser is safe to repeat: three attempts");
+    } finally {
+      await dead.close();
+    }
+  });
+
   it("regression (issue 10 item 1): the SDK's $metadata on a connection error is no answer from Cognito", async () => {
     const { classify, cognitoName } = await import("../../src/cognito/errors.ts");
     const refused = Object.assign(new Error("connect ECONNREFUSED 127.0.0.1:1"), {

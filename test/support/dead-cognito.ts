@@ -12,6 +12,8 @@ export interface DeadCognito {
   endpoint: string;
   /** The cause the log line must name. */
   cause: RegExp;
+  /** How many connections reached it (always 0 for the closed port). */
+  connections(): number;
   close(): Promise<void>;
 }
 
@@ -37,7 +39,9 @@ export async function closedPort(): Promise<DeadCognito> {
 /** A listener that accepts every connection and never answers (the request waits for its deadline). */
 export async function neverAnswers(): Promise<DeadCognito> {
   const sockets = new Set<Socket>();
+  let count = 0;
   const server = createServer((socket) => {
+    count++;
     sockets.add(socket);
     socket.on("error", () => {});
     socket.on("close", () => sockets.delete(socket));
@@ -47,6 +51,7 @@ export async function neverAnswers(): Promise<DeadCognito> {
     kind: "never answers",
     endpoint: `http://127.0.0.1:${port}`,
     cause: /no answer within \d+ ms/,
+    connections: () => count,
     close: () =>
       new Promise<void>((resolve) => {
         for (const socket of sockets) socket.destroy();
@@ -57,7 +62,9 @@ export async function neverAnswers(): Promise<DeadCognito> {
 
 /** A listener that resets each connection as it arrives (ECONNRESET). */
 export async function resetsConnections(): Promise<DeadCognito> {
+  let count = 0;
   const server = createServer((socket) => {
+    count++;
     socket.on("error", () => {});
     socket.resetAndDestroy();
   });
@@ -66,6 +73,7 @@ export async function resetsConnections(): Promise<DeadCognito> {
     kind: "reset connection",
     endpoint: `http://127.0.0.1:${port}`,
     cause: /ECONNRESET|EPIPE/,
+    connections: () => count,
     close: () => new Promise<void>((resolve) => server.close(() => resolve())),
   };
 }
