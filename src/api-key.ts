@@ -5,6 +5,7 @@
  */
 import { sha256 } from "@oslojs/crypto/sha2";
 import { constantTimeEqual } from "@oslojs/crypto/subtle";
+import { WarrantError } from "./errors.ts";
 
 /** The header that carries the key (django-warrant's `HTTP_AUTHORIZATION_ID`). */
 export const apiKeyHeader = "authorization-id";
@@ -45,19 +46,36 @@ export interface ApiKeyOptions {
   required?: boolean;
   /** Accept only these keys (compared in constant time). */
   keys?: readonly string[];
-  /** Decide about a present key yourself (e.g. look it up); use `keysEqual` for comparisons. */
+  /**
+   * Decide about a present key yourself (e.g. look it up, or `validateKey` of
+   * `@warrant/cognito/api-gateway`); use `keysEqual` for comparisons. When it throws a `WarrantError` for
+   * an outage (status 503 or 429) the answer is 503 with `Retry-After`, never a pass.
+   */
   validate?: (key: string, request: Request) => boolean | Promise<boolean>;
 }
 
-const unauthorized = (body: Record<string, unknown>) =>
+const reply = (status: number, body: Record<string, unknown>, headers: Record<string, string>) =>
   new Response(JSON.stringify(body), {
-    status: 401,
-    headers: {
-      "content-type": "application/json; charset=utf-8",
-      "cache-control": "no-store",
-      "www-authenticate": 'ApiKey header="Authorization-ID"',
-    },
+    status,
+    headers: { "content-type": "application/json; charset=utf-8", "cache-control": "no-store", ...headers },
   });
+const unauthorized = (body: Record<string, unknown>) =>
+  reply(401, body, { "www-authenticate": 'ApiKey header="Authorization-ID"' });
+
+/** The validator's answer; an outage it reports is a 503, never a pass and never a refusal. */
+async function validated(
+  validate: NonNullable<ApiKeyOptions["validate"]>,
+  key: string,
+  request: Request,
+): Promise<boolean | Response> {
+  try {
+    return await validate(key, request);
+  } catch (error) {
+    if (error instanceof WarrantError && (error.status === 503 || error.status === 429))
+      return reply(503, { error: "unavailable" }, { "retry-after": "5" });
+    throw error;
+  }
+}
 
 /**
  * Wraps a handler so it receives the caller's API key.
@@ -83,8 +101,11 @@ export function withApiKey(
       for (const key of options.keys) ok = keysEqual(apiKey, key) || ok;
       if (!ok) return unauthorized({ error: "unauthorized" });
     }
-    if (options.validate && !(await options.validate(apiKey, request)))
-      return unauthorized({ error: "unauthorized" });
+    if (options.validate) {
+      const verdict = await validated(options.validate, apiKey, request);
+      if (verdict instanceof Response) return verdict;
+      if (!verdict) return unauthorized({ error: "unauthorized" });
+    }
     return handler(request, { apiKey });
   };
 }

@@ -29,6 +29,10 @@ export const errorCodes = {
   srp_failed: 502,
   /** Cognito asked for a challenge the library cannot answer (e.g. CUSTOM_CHALLENGE, DEVICE_SRP_AUTH). */
   unsupported_challenge: 502,
+  /** API Gateway failed (5xx, network) or throttled the app (`@warrant/cognito/api-gateway`). */
+  api_gateway_unavailable: 503,
+  /** API Gateway refused a call for a reason that is not the caller's input (e.g. the credentials). */
+  api_gateway_rejected: 502,
 } as const;
 
 /** A stable error code; see {@link errorCodes}. */

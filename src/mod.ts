@@ -19,7 +19,12 @@ export { errorCodes, WarrantError } from "./errors.ts";
 export type { BearerContext, BearerOptions } from "./http/bearer.ts";
 export type { ApiErrorCode } from "./http/context.ts";
 export { apiErrorCodes } from "./http/context.ts";
-export type { WarrantExtension } from "./http/extensions.ts";
+export type {
+  AdminUserSection,
+  AdminUserTarget,
+  ProfileLink,
+  WarrantExtension,
+} from "./http/extensions.ts";
 export { safeNext } from "./http/next.ts";
 export type { ProtectContext } from "./http/protect.ts";
 export { challengeAttempts, challengeTtl, limits } from "./limits.ts";
@@ -40,7 +45,15 @@ export type {
   WarrantOptions,
 } from "./options.ts";
 export { defaultAttributeMapping } from "./options.ts";
-export type { FormField, PageContext, PageProps, Pages, ProfileItem } from "./pages/pages.ts";
+export type {
+  AdminSection,
+  FormField,
+  PageContext,
+  PageLink,
+  PageProps,
+  Pages,
+  ProfileItem,
+} from "./pages/pages.ts";
 export type { Text, TextKey } from "./pages/text.ts";
 export { defaultText } from "./pages/text.ts";
 export type { NewSession } from "./sessions/session.ts";

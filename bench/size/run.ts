@@ -40,7 +40,18 @@ for (const [name, bytes] of [...byPackage].sort((a, b) => b[1] - a[1]).slice(0, 
   console.log(`    ${kb(bytes).padStart(9)}  ${name}`);
 }
 
+// Optional modules stay out of the demo: an app that does not import them bundles none of their bytes.
+const optional = { "@warrant/cognito/api-gateway": /(^|\/)src\/api-gateway\/|@aws-sdk\/client-api-gateway/ };
+const inputs = Object.keys(output.inputs);
+const leaked = Object.entries(optional).filter(([, pattern]) => inputs.some((path) => pattern.test(path)));
+const withGateway = await bundleForWorkers(`${root}bench/size/with-api-gateway.ts`, { minify: true });
+const gatewayGzip = gzipSync(withGateway.outputFiles[0]!.contents, { level: 9 }).byteLength;
+console.log(
+  `  optional modules, not in the demo: @warrant/cognito/api-gateway ${leaked.length ? "FOUND" : "absent"} (importing it adds ${kb(gatewayGzip - gzip)} gzip)`,
+);
+
 const failures = [
+  ...leaked.map(([name]) => `the demo bundle holds ${name}, which it does not import`),
   raw > budget.workerDemo.rawBytes && `raw ${raw} B is over the budget of ${budget.workerDemo.rawBytes} B`,
   gzip > budget.workerDemo.gzipBytes &&
     `gzip ${gzip} B is over the budget of ${budget.workerDemo.gzipBytes} B`,

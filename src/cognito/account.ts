@@ -1,7 +1,8 @@
 /**
  * @module
  * The self-service Cognito calls behind the account pages: a user's attributes and their update,
- * password change, forgot and reset, sign-up and its confirmation. Each returns a result union of the
+ * verifying an email or phone number with a code, password change, forgot and reset, sign-up and its
+ * confirmation. Each returns a result union of the
  * refusals a page can explain; an outage, a throttle or a wrong client secret throws `WarrantError`
  * (503, 429, 500), so a caller never mistakes one for the other.
  */
@@ -10,14 +11,16 @@ import {
   ConfirmForgotPasswordCommand,
   ConfirmSignUpCommand,
   ForgotPasswordCommand,
+  GetUserAttributeVerificationCodeCommand,
   GetUserCommand,
   SignUpCommand,
   UpdateUserAttributesCommand,
+  VerifyUserAttributeCommand,
 } from "@aws-sdk/client-cognito-identity-provider";
 import type { WarrantConfig } from "../options.ts";
 import type { Attribute } from "../users/mapping.ts";
 import type { Cognito } from "./client.ts";
-import { classify, refusalName, toWarrantError, wrongCurrentPassword } from "./errors.ts";
+import { classify, cognitoName, refusalName, toWarrantError, wrongCurrentPassword } from "./errors.ts";
 import { secretHashField } from "./secret-hash.ts";
 
 /** Cognito no longer accepts the access token (revoked, signed out everywhere): the session is over. */
@@ -59,6 +62,70 @@ export async function updateAttributes(
     if (classify(error) === "rejected") return { ok: false, reason: "rejected" };
     throw toWarrantError(error, "updating the profile");
   }
+}
+
+/** The attributes a person proves with a code Cognito sends to them. */
+export type VerifiableAttribute = "email" | "phone_number";
+
+/** Every {@link VerifiableAttribute}, in the order pages show them. */
+export const verifiableAttributes: readonly VerifiableAttribute[] = ["email", "phone_number"];
+
+/**
+ * GetUserAttributeVerificationCode: Cognito sends a code to the email address or phone number. Sent once
+ * (a retry would send a second message). `refused` covers an attribute the user does not have and a
+ * message Cognito could not deliver; Cognito's limit on codes per user is a throttle (429).
+ */
+export async function sendAttributeCode(
+  cognito: Cognito,
+  accessToken: string,
+  attribute: VerifiableAttribute,
+): Promise<{ ok: true; destination?: string } | TokenRefused | { ok: false; reason: "refused" }> {
+  const during = "sending a verification code";
+  try {
+    const out = await cognito.send<{ CodeDeliveryDetails?: { Destination?: string } }>(
+      new GetUserAttributeVerificationCodeCommand({ AccessToken: accessToken, AttributeName: attribute }),
+      { during, raw: true },
+    );
+    // Cognito masks the destination (a***@e***.com); cognito-local sends none.
+    const destination = out.CodeDeliveryDetails?.Destination;
+    return destination ? { ok: true, destination } : { ok: true };
+  } catch (error) {
+    return attributeRefusal(error, during);
+  }
+}
+
+/**
+ * VerifyUserAttribute: the code Cognito sent. A wrong or expired code is `bad_code`; `refused` is
+ * anything else about the value (e.g. another account already uses that address).
+ */
+export async function verifyAttribute(
+  cognito: Cognito,
+  accessToken: string,
+  attribute: VerifiableAttribute,
+  code: string,
+): Promise<{ ok: true } | TokenRefused | { ok: false; reason: "bad_code" | "refused" }> {
+  const during = "verifying an attribute";
+  try {
+    await cognito.send(
+      new VerifyUserAttributeCommand({ AccessToken: accessToken, AttributeName: attribute, Code: code }),
+      { during, raw: true },
+    );
+    return { ok: true };
+  } catch (error) {
+    const name = cognitoName(error);
+    if (name === "CodeMismatchException" || name === "ExpiredCodeException")
+      return { ok: false, reason: "bad_code" };
+    return attributeRefusal(error, during);
+  }
+}
+
+/** The refusals of the verification calls; an outage or a throttle throws. */
+function attributeRefusal(error: unknown, during: string): TokenRefused | { ok: false; reason: "refused" } {
+  const kind = classify(error);
+  if (kind === "credentials") return { ok: false, reason: "token_refused" };
+  if (kind === "rejected" || kind === "not_confirmed" || kind === "reset_required")
+    return { ok: false, reason: "refused" };
+  throw toWarrantError(error, during);
 }
 
 /** ChangePassword: a wrong current password and a new one the pool's policy refuses are results. */

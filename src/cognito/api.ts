@@ -12,9 +12,12 @@ import {
   confirmSignUp,
   forgotPassword,
   getAttributes,
+  sendAttributeCode,
   signUp,
   type TokenRefused,
   updateAttributes,
+  type VerifiableAttribute,
+  verifyAttribute,
 } from "./account.ts";
 import { disableUser, enableUser, getPoolUser, listUsers, type PoolUser } from "./admin.ts";
 import {
@@ -56,6 +59,17 @@ export interface CognitoApi {
     accessToken: string,
     attributes: { Name: string; Value: string }[],
   ): Promise<{ ok: true } | { ok: false; reason: "rejected" }>;
+  /** GetUserAttributeVerificationCode: a code to the user's email or phone. */
+  sendAttributeCode(
+    accessToken: string,
+    attribute: VerifiableAttribute,
+  ): Promise<{ ok: true; destination?: string } | TokenRefused | { ok: false; reason: "refused" }>;
+  /** VerifyUserAttribute with the code the user received. */
+  verifyAttribute(
+    accessToken: string,
+    attribute: VerifiableAttribute,
+    code: string,
+  ): Promise<{ ok: true } | TokenRefused | { ok: false; reason: "bad_code" | "refused" }>;
   changePassword(
     accessToken: string,
     previous: string,
@@ -98,6 +112,8 @@ export function createCognitoApi(config: WarrantConfig): CognitoApi {
     associateSoftwareToken: (session) => associateSoftwareToken(client, session),
     getAttributes: (accessToken) => getAttributes(client, accessToken),
     updateAttributes: (accessToken, attributes) => updateAttributes(client, accessToken, attributes),
+    sendAttributeCode: (accessToken, attribute) => sendAttributeCode(client, accessToken, attribute),
+    verifyAttribute: (accessToken, attribute, code) => verifyAttribute(client, accessToken, attribute, code),
     changePassword: (accessToken, previous, proposed) =>
       changePassword(client, accessToken, previous, proposed),
     forgotPassword: (username) => forgotPassword(client, config, username),

@@ -54,11 +54,11 @@ export const apiErrorCodes = {
   too_many_attempts: 400,
   /** The answer does not fit the challenge (nothing was sent to Cognito); `fields` names what to fix. */
   invalid_answer: 400,
-  /** Cognito refused the code; `attemptsLeft` says how many tries remain. */
+  /** Cognito refused the code, or it cannot be one; for a login challenge `attemptsLeft` says how many tries remain. */
   invalid_code: 400,
   /** Cognito's password policy refused the new password; `attemptsLeft` says how many tries remain. */
   password_rejected: 400,
-  /** Cognito or the session store is unavailable; `Retry-After` says when to try again. */
+  /** Cognito, API Gateway or the session store is unavailable; `Retry-After` says when to try again. */
   unavailable: 503,
   /** Something failed on the server; the `requestId` is in the log. */
   error: 500,

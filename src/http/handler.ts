@@ -14,7 +14,7 @@ import type { SessionCore } from "../sessions/session.ts";
 import type { Store } from "../storage.ts";
 import type { RouteDeps } from "./context.ts";
 import { createCsrf } from "./csrf.ts";
-import { mergeRoutes } from "./extensions.ts";
+import { extensionsOf, extensionText, mergeRoutes } from "./extensions.ts";
 import { createProtect, type ProtectedHandler } from "./protect.ts";
 import { createRateLimiter } from "./rate-limit.ts";
 import { createRouter } from "./router.ts";
@@ -24,6 +24,7 @@ import { loginRoutes } from "./routes/login.ts";
 import { passwordRoutes } from "./routes/password.ts";
 import { profileRoutes } from "./routes/profile.ts";
 import { signupRoutes } from "./routes/signup.ts";
+import { verifyRoutes } from "./routes/verify.ts";
 
 /** What the handler is built from. */
 export interface HandlerServices {
@@ -51,10 +52,11 @@ function logError(error: unknown, requestId: string): void {
 /** Builds the route services, the handler and `protect`. */
 export function createHandler(services: HandlerServices): Http {
   const { config } = services;
+  const extensions = extensionsOf(config);
   const deps: RouteDeps = {
     ...services,
     pages: { ...builtinPages, ...config.pages } as Pages,
-    text: { ...defaultText, ...config.text } as Text,
+    text: { ...defaultText, ...extensionText(extensions), ...config.text } as Text,
     csrf: createCsrf(config.secrets),
     limiter: createRateLimiter(services.store, config.rateLimit, config.now),
     onError: config.onError ?? logError,
@@ -66,7 +68,8 @@ export function createHandler(services: HandlerServices): Http {
     ...passwordRoutes(deps),
     ...signupRoutes(deps),
     ...adminRoutes(deps),
+    ...verifyRoutes(deps),
   };
-  const handler = createRouter(deps, mergeRoutes(builtin, deps, config.extensions));
+  const handler = createRouter(deps, mergeRoutes(builtin, deps, extensions));
   return { handler, protect: createProtect(deps) };
 }

@@ -11,6 +11,7 @@ const names: { [K in keyof PageProps]: true } = {
   logout: true,
   profile: true,
   profileUpdate: true,
+  verify: true,
   password: true,
   signup: true,
   adminUsers: true,

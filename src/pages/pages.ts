@@ -4,7 +4,7 @@
  * replaced through `options.pages` by a function that takes the same props and returns HTML.
  */
 import { escapeHtml, layout } from "./html.ts";
-import type { Text } from "./text.ts";
+import { attributeLabel, type Text } from "./text.ts";
 
 /** What every page gets: the text table, where the routes live, and the form's CSRF token. */
 export interface PageContext {
@@ -19,6 +19,22 @@ export interface ProfileItem {
   attribute: string;
   label: string;
   value: string | undefined;
+  /** For an email or phone number the user has: whether Cognito counts it as verified. */
+  verified?: boolean;
+}
+
+/** A link on a page (e.g. one an extension adds to the profile). */
+export interface PageLink {
+  href: string;
+  label: string;
+}
+
+/** What an extension adds to the staff page of one user. */
+export interface AdminSection {
+  /** The extension's name. */
+  name: string;
+  /** Its HTML, ready to place. */
+  html: string;
 }
 
 /** A field of a form (profile update, login challenge). */
@@ -83,6 +99,20 @@ export interface PageProps {
     updated: boolean;
     /** Another confirmation to show (e.g. after a password change). */
     notice?: string;
+    /** Links the extensions add (e.g. to the API subscriptions). */
+    links?: PageLink[];
+  };
+  /** Proving an email address or phone number with the code Cognito sends to it. */
+  verify: {
+    ctx: PageContext;
+    attribute: "email" | "phone_number";
+    /** The current value, where the code goes; empty when the user has none. */
+    value: string;
+    verified: boolean;
+    /** The code field, when there is something to verify. */
+    fields: FormField[];
+    error?: string;
+    message?: string;
   };
   profileUpdate: { ctx: PageContext; fields: FormField[]; error?: string };
   error: { ctx: PageContext; status: number; message: string; requestId: string };
@@ -93,6 +123,10 @@ export interface PageProps {
     ctx: PageContext;
     user: AdminUserRow & { groups: string[]; sessions: number };
     done?: "disable" | "enable" | "signout";
+    /** The confirmation of an extension's action. */
+    notice?: string;
+    /** The extensions' sections, in order. */
+    sections?: AdminSection[];
   };
   /** Registration: `signup` (the account form) and `confirm` (the code Cognito sent). */
   signup: {
@@ -221,9 +255,19 @@ ${fields.map((f, i) => field(f, i === focus)).join("\n")}
     );
   },
 
-  profile({ ctx, items, updated, notice }) {
+  profile({ ctx, items, updated, notice, links = [] }) {
     const t = ctx.text;
+    const b = escapeHtml(ctx.basePath);
     const status = notice ?? (updated ? t["profile.updated"] : undefined);
+    // A row of its own, so the value's cell keeps only the value.
+    const mark = (i: ProfileItem) =>
+      i.verified === undefined
+        ? ""
+        : `\n<dt>${escapeHtml(attributeLabel(t, `${i.attribute}_verified`))}</dt><dd data-verified="${escapeHtml(i.attribute)}">${
+            i.verified
+              ? escapeHtml(t["profile.verified"])
+              : `${escapeHtml(t["profile.unverified"])} · <a href="${b}/profile/verify?attribute=${encodeURIComponent(i.attribute)}">${escapeHtml(t["profile.verify"])}</a>`
+          }</dd>`;
     return layout(
       t["profile.title"],
       `<h1>${escapeHtml(t["profile.title"])}</h1>
@@ -236,13 +280,14 @@ ${items
         i.value === undefined || i.value === ""
           ? `<span class="muted">${escapeHtml(t["profile.empty"])}</span>`
           : escapeHtml(i.value)
-      }</dd>`,
+      }</dd>${mark(i)}`,
   )
   .join("\n")}
 </dl>
 <div class="actions">
 <a class="button" href="${escapeHtml(ctx.basePath)}/profile/update">${escapeHtml(t["profile.edit"])}</a>
 <a href="${escapeHtml(ctx.basePath)}/password/change">${escapeHtml(t["password.changeLink"])}</a>
+${links.map((l) => `<a href="${escapeHtml(l.href)}">${escapeHtml(l.label)}</a>`).join("\n")}
 <form method="post" action="${escapeHtml(ctx.basePath)}/logout">${csrfField(ctx)}<button type="submit" class="secondary">${escapeHtml(t["logout.submit"])}</button></form>
 </div>`,
     );
@@ -260,6 +305,39 @@ ${fields.map((f) => field(f)).join("\n")}
 <div class="actions"><button type="submit">${escapeHtml(t["update.submit"])}</button>
 <a href="${escapeHtml(ctx.basePath)}/profile">${escapeHtml(t["update.cancel"])}</a></div>
 </form>`,
+    );
+  },
+
+  verify({ ctx, attribute, value, verified, fields, error, message }) {
+    const t = ctx.text;
+    const b = escapeHtml(ctx.basePath);
+    const title = t[`verify.title.${attribute}`] ?? "";
+    const hidden = `${csrfField(ctx)}<input type="hidden" name="attribute" value="${escapeHtml(attribute)}">`;
+    return layout(
+      title,
+      `<h1>${escapeHtml(title)}</h1>
+${error ? `<p class="alert error" role="alert">${escapeHtml(error)}</p>` : ""}${
+  message ? `<p class="alert${verified ? " ok" : ""}" role="status">${escapeHtml(message)}</p>` : ""
+}
+${
+  value
+    ? `<dl><dt>${escapeHtml(attributeLabel(t, attribute))}</dt><dd data-attribute="${escapeHtml(attribute)}">${escapeHtml(value)}</dd>
+<dt>${escapeHtml(attributeLabel(t, `${attribute}_verified`))}</dt><dd data-verified="${escapeHtml(attribute)}">${escapeHtml(
+        verified ? t["profile.verified"] : t["profile.unverified"],
+      )}</dd></dl>`
+    : ""
+}
+${
+  fields.length
+    ? `<form method="post" action="${b}/profile/verify" novalidate>
+${hidden}
+${fields.map((f) => field(f, true)).join("\n")}
+<button type="submit">${escapeHtml(t["verify.submit"])}</button>
+</form>
+<form method="post" action="${b}/profile/verify">${hidden}<button type="submit" class="secondary">${escapeHtml(t["verify.send"])}</button></form>`
+    : ""
+}
+<p><a href="${b}/profile">${escapeHtml(t["verify.back"])}</a></p>`,
     );
   },
 
@@ -329,7 +407,7 @@ ${next ? `<p><a href="${b}/admin/users?page=${encodeURIComponent(next)}">${escap
     );
   },
 
-  adminUser({ ctx, user, done }) {
+  adminUser({ ctx, user, done, notice, sections = [] }) {
     const t = ctx.text;
     const b = escapeHtml(ctx.basePath);
     const action = (name: string, label: string, secondary = true) =>
@@ -339,7 +417,7 @@ ${next ? `<p><a href="${b}/admin/users?page=${encodeURIComponent(next)}">${escap
     return layout(
       user.email || user.username,
       `<h1>${escapeHtml(user.email || user.username)}</h1>
-${done ? `<p class="alert ok" role="status">${escapeHtml(t[`admin.done.${done}`] ?? "")}</p>` : ""}
+${done || notice ? `<p class="alert ok" role="status">${escapeHtml(notice ?? t[`admin.done.${done}`] ?? "")}</p>` : ""}
 <dl>
 <dt>${escapeHtml(t["admin.username"])}</dt><dd><code>${escapeHtml(user.username)}</code></dd>
 <dt>${escapeHtml(t["admin.status"])}</dt><dd>${escapeHtml(user.status)}${user.enabled ? "" : ` (${escapeHtml(t["admin.disabled"])})`}</dd>
@@ -353,7 +431,8 @@ ${Object.entries(user.fields)
 ${user.enabled ? action("disable", t["admin.disable"]) : action("enable", t["admin.enable"])}
 ${action("signout", t["admin.signout"])}
 <a href="${b}/admin/users">${escapeHtml(t["admin.back"])}</a>
-</div>`,
+</div>
+${sections.map((s) => `<section data-extension="${escapeHtml(s.name)}">\n${s.html}\n</section>`).join("\n")}`,
     );
   },
 

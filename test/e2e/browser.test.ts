@@ -4,18 +4,18 @@
  * pages must work without it. Saves a screenshot of the profile page under test-output/.
  */
 import assert from "node:assert/strict";
-import { existsSync, mkdirSync } from "node:fs";
+import { mkdirSync } from "node:fs";
 import { after, before, describe, it } from "node:test";
 import { AdminGetUserCommand } from "@aws-sdk/client-cognito-identity-provider";
-import { type Browser, chromium } from "playwright-core";
+import type { Browser } from "playwright-core";
 import { type NodeServer, serve } from "../../adapters/node.ts";
 import { createDemoApp } from "../../examples/app.ts";
 import { enrolTotp, totp, wrongTotp } from "../support/challenges.ts";
+import { chromiumInstalled, launchChromium } from "../support/chromium.ts";
 import { createEnv, type Env, email, PASSWORD, warrantFor } from "../support/setup.ts";
 import { attachSrpResponder } from "../support/srp-responder.ts";
 
-const executablePath = "/usr/bin/chromium";
-const missing = !existsSync(executablePath);
+const missing = !chromiumInstalled;
 if (missing && process.env.CI === "true")
   throw new Error("CI=true and /usr/bin/chromium is missing: .ci/run installs it");
 
@@ -38,19 +38,7 @@ describe("demo in Chromium", {
     });
     const warrant = warrantFor(env);
     server = await serve(createDemoApp(warrant), { port: 0 });
-    browser = await chromium.launch({
-      executablePath,
-      args: [
-        "--headless",
-        "--no-sandbox",
-        "--disable-gpu",
-        "--disable-quic",
-        "--no-first-run",
-        "--disable-background-networking",
-        "--disable-component-update",
-        "--disable-sync",
-      ],
-    });
+    browser = await launchChromium();
   });
   after(async () => {
     await browser?.close();

@@ -44,6 +44,7 @@ describe("manifests", () => {
       "./adapters/bun",
       "./adapters/deno",
       "./adapters/cloudflare",
+      "./api-gateway",
     ]) {
       assert.ok(npmSubpaths.includes(required), `package.json exports lacks ${required}`);
     }

@@ -169,14 +169,24 @@ const flows: ExplicitAuthFlowsType[] = [
   "ALLOW_REFRESH_TOKEN_AUTH",
 ];
 
+/** How a test pool differs from the default one. */
+export interface TestPoolOptions {
+  /**
+   * Attributes Cognito sends codes to verify (the pool's AutoVerifiedAttributes). cognito-local sends
+   * attribute verification codes only in pools that have some. @default none
+   */
+  autoVerify?: ("email" | "phone_number")[];
+}
+
 /** Creates a pool with two app clients (one with a secret) in the given cognito-local. */
-export async function createTestPool(endpoint?: string): Promise<TestPool> {
+export async function createTestPool(endpoint?: string, options: TestPoolOptions = {}): Promise<TestPool> {
   const ep = endpoint ?? (await cognitoEndpoint());
   const admin = adminClient(ep);
   const pool = await admin.send(
     new CreateUserPoolCommand({
       PoolName: `warrant-test-${crypto.randomUUID().slice(0, 8)}`,
       MfaConfiguration: "OPTIONAL",
+      ...(options.autoVerify ? { AutoVerifiedAttributes: options.autoVerify } : {}),
     }),
   );
   const userPoolId = pool.UserPool!.Id!;

@@ -32,6 +32,7 @@ export async function closedPort(): Promise<DeadCognito> {
     kind: "closed port",
     endpoint: `http://127.0.0.1:${port}`,
     cause: /ECONNREFUSED/,
+    connections: () => 0,
     close: async () => {},
   };
 }

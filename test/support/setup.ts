@@ -12,7 +12,7 @@ import memoryDriver from "unstorage/drivers/memory";
 import redisDriver from "unstorage/drivers/redis";
 import { createWarrant, type WarrantOptions } from "../../src/mod.ts";
 import { type CognitoFront, startCognitoFront } from "./cognito-front.ts";
-import { createTestPool, type TestPool } from "./cognito-local.ts";
+import { createTestPool, type TestPool, type TestPoolOptions } from "./cognito-local.ts";
 
 /**
  * A JWT's header and payload (base64url JSON starts with "eyJ"). The bare three letters can occur by
@@ -46,8 +46,8 @@ export interface Env {
 }
 
 /** A fresh pool in the run's cognito-local, behind a front that enforces SECRET_HASH. */
-export async function createEnv(): Promise<Env> {
-  const pool = await createTestPool();
+export async function createEnv(options: TestPoolOptions = {}): Promise<Env> {
+  const pool = await createTestPool(undefined, options);
   const front = await startCognitoFront(pool.endpoint);
   front.addClientSecret(pool.secretClientId, pool.clientSecret);
   return { pool, front, close: () => front.close() };

@@ -53,6 +53,20 @@ describe("structure of src/", () => {
     assert.deepEqual(offenders, []);
   });
 
+  it("keeps the API Gateway module optional: its SDK only in src/api-gateway/calls.ts, and nothing else imports the module", () => {
+    const sdk = [...files("src"), ...files("adapters")].filter(
+      (f) =>
+        f !== "src/api-gateway/calls.ts" &&
+        /^\s*import\s+(?!type\b)[^;]*from\s+"@aws-sdk\/client-api-gateway"/m.test(text.get(f)!),
+    );
+    assert.deepEqual(sdk, []);
+    const users = source.filter(
+      (f) =>
+        !f.startsWith("src/api-gateway/") && localImports(f).some((i) => i.startsWith("src/api-gateway/")),
+    );
+    assert.deepEqual(users, [], "only apps import @warrant/cognito/api-gateway");
+  });
+
   it("is Web-standard: no node: imports, no process, no Buffer in src/", () => {
     for (const file of files("src")) {
       const code = text.get(file)!.replace(/\/\*[\s\S]*?\*\/|\/\/.*$/gm, "");

@@ -2,13 +2,15 @@
  * @module
  * The staff pages (django-warrant's `admin/cognito-users`): `GET /admin/users` (the pool's users, 20 a
  * page, mapped) and `GET/POST /admin/users/:username` (one user's status, groups and local sessions,
- * with disable (which also ends every session), enable and sign out everywhere). Only members of
+ * with disable (which also ends every session), enable and sign out everywhere, and the sections
+ * extensions add with their actions, posted as `action=<extension>.<action>`). Only members of
  * `staffGroups` get in; the calls use the configured AWS credentials.
  */
 import type { PoolUser } from "../../cognito/admin.ts";
 import type { AdminUserRow } from "../../pages/pages.ts";
 import { mapAttributes } from "../../users/mapping.ts";
 import { fail, html, json, pageContext, type RouteDeps, redirect } from "../context.ts";
+import { adminSections } from "../extensions.ts";
 import { formBody, staff } from "../guards.ts";
 import type { Routes } from "../router.ts";
 
@@ -19,6 +21,15 @@ const actions = ["disable", "enable", "signout"] as const;
 /** `/admin/users` and `/admin/users/:username`. */
 export function adminRoutes(deps: RouteDeps): Routes {
   const { config, text, pages } = deps;
+  const sections = adminSections(deps);
+  /** The extension action an `action` field names (`<extension>.<action>`), if any. */
+  const extensionAction = (action: string | undefined) => {
+    const dot = action?.indexOf(".") ?? -1;
+    if (!action || dot < 0) return undefined;
+    const found = sections.find((s) => s.name === action.slice(0, dot))?.section.actions;
+    const name = action.slice(dot + 1);
+    return found && Object.hasOwn(found, name) ? found[name] : undefined;
+  };
   const row = (user: PoolUser): AdminUserRow => ({
     username: user.username,
     email: user.attributes.find((a) => a.Name === "email")?.Value ?? "",
@@ -58,16 +69,31 @@ export function adminRoutes(deps: RouteDeps): Routes {
           groups: user.groups,
           sessions: await deps.sessions.count(user.username),
         };
-        if (ctx.json) return json(ctx, { user: view });
+        const page = pageContext(ctx, deps, session);
+        const target = { username: user.username, attributes: user.attributes, staff: session };
+        const rendered = await Promise.all(
+          sections.map(async (s) => ({ name: s.name, ...(await s.section.render(ctx, target, page)) })),
+        );
+        if (ctx.json) {
+          return json(ctx, {
+            user: view,
+            ...(rendered.length
+              ? { sections: Object.fromEntries(rendered.map((r) => [r.name, r.json])) }
+              : {}),
+          });
+        }
         const done = ctx.url.searchParams.get("done");
         return html(
           ctx,
           pages.adminUser({
-            ctx: pageContext(ctx, deps, session),
+            ctx: page,
             user: view,
             ...(done && (actions as readonly string[]).includes(done)
               ? { done: done as (typeof actions)[number] }
-              : {}),
+              : done && extensionAction(done)
+                ? { notice: text[`admin.done.${done}`] ?? "" }
+                : {}),
+            ...(rendered.length ? { sections: rendered.map((r) => ({ name: r.name, html: r.html })) } : {}),
           }),
         );
       },
@@ -77,7 +103,17 @@ export function adminRoutes(deps: RouteDeps): Routes {
         const username = ctx.params.username!;
         if (!usernamePattern.test(username)) return fail(ctx, deps, 404, text["error.notFound"]);
         const action = fields.action;
-        if (action === "disable") {
+        const fromExtension = extensionAction(action);
+        if (fromExtension) {
+          const user = await (await deps.cognito()).getPoolUser(username);
+          if (!user) return fail(ctx, deps, 404, text["error.notFound"]);
+          const answered = await fromExtension(
+            ctx,
+            { username: user.username, attributes: user.attributes, staff: session },
+            fields,
+          );
+          if (answered) return answered;
+        } else if (action === "disable") {
           if (!(await (await deps.cognito()).disableUser(username)))
             return fail(ctx, deps, 404, text["error.notFound"]);
           // A disabled user is out everywhere at once, not when their tokens next refresh (S12).
@@ -91,7 +127,10 @@ export function adminRoutes(deps: RouteDeps): Routes {
           return fail(ctx, deps, 400, text["error.badRequest"]);
         }
         if (ctx.json) return json(ctx, { ok: true });
-        return redirect(ctx, `${config.basePath}/admin/users/${encodeURIComponent(username)}?done=${action}`);
+        return redirect(
+          ctx,
+          `${config.basePath}/admin/users/${encodeURIComponent(username)}?done=${encodeURIComponent(action ?? "")}`,
+        );
       },
     },
   };

@@ -1,10 +1,12 @@
 /**
  * @module
- * `GET /profile` (the user's Cognito attributes through the mapping) and `GET/POST /profile/update`
+ * `GET /profile` (the user's Cognito attributes through the mapping, with which of the email and phone
+ * number are verified, and the extensions' links) and `GET/POST /profile/update`
  * (a form pre-filled from Cognito; the fields validated, reverse-mapped and sent with
  * UpdateUserAttributes; the local record and the session follow).
  */
 
+import { type VerifiableAttribute, verifiableAttributes } from "../../cognito/account.ts";
 import type { ProfileItem } from "../../pages/pages.ts";
 import { attributeLabel } from "../../pages/text.ts";
 import type { Session } from "../../sessions/store.ts";
@@ -13,6 +15,7 @@ import type { Attribute } from "../../users/mapping.ts";
 import { mapAttributes, needsVerification, reverseMap, verifiedOnly } from "../../users/mapping.ts";
 import { upsertUser, validateFields } from "../../users/store.ts";
 import { type Ctx, html, json, pageContext, type RouteDeps, redirect, unauthenticated } from "../context.ts";
+import { extensionsOf } from "../extensions.ts";
 import {
   attributeOf,
   editable,
@@ -46,6 +49,43 @@ export async function cognitoUser(
   return { tokens, attributes: found.attributes };
 }
 
+/**
+ * Which of the user's email and phone number Cognito counts as verified (`email_verified`,
+ * `phone_number_verified`); an attribute the user does not have is left out.
+ */
+export function verifiedMarks(values: Record<string, string>): Partial<Record<VerifiableAttribute, boolean>> {
+  return Object.fromEntries(
+    verifiableAttributes.filter((a) => values[a]).map((a) => [a, values[`${a}_verified`] === "true"]),
+  );
+}
+
+/**
+ * Writes the user's current Cognito attributes to the local record and the session (after they changed
+ * at Cognito); a set of values that fails `userSchema` leaves the record as it was.
+ */
+export async function mirrorAttributes(
+  deps: RouteDeps,
+  session: Session,
+  attributes: Attribute[],
+): Promise<Session["user"]> {
+  const checked = validateFields(
+    deps.config.userSchema,
+    mapAttributes(verifiedOnly(attributes), deps.config.attributeMapping),
+  );
+  if (!checked.ok) return session.user;
+  const record = await upsertUser(deps.store, {
+    username: session.user.username,
+    sub: session.user.sub,
+    stored: checked.stored,
+    create: true,
+    now: deps.config.now(),
+    login: false,
+  });
+  const user = { ...session.user, ...checked.extra, ...(record ?? {}), groups: session.user.groups };
+  await deps.sessions.updateUser(session.id, user);
+  return user;
+}
+
 async function ended(ctx: Ctx, deps: RouteDeps, session: Session): Promise<Refusal> {
   await deps.sessions.discard(session.id, session.user.username);
   return new Refusal(unauthenticated(ctx, deps));
@@ -54,6 +94,12 @@ async function ended(ctx: Ctx, deps: RouteDeps, session: Session): Promise<Refus
 /** `/profile` and `/profile/update`. */
 export function profileRoutes(deps: RouteDeps): Routes {
   const { config, text, pages } = deps;
+  const links = extensionsOf(config).flatMap((e) =>
+    (e.profileLinks ?? []).map((l) => ({
+      href: `${config.basePath}${l.path}`,
+      label: text[l.text] ?? l.text,
+    })),
+  );
   const updateForm = (ctx: Ctx, session: Session, values: Record<string, string>, errors: Set<string>) =>
     html(
       ctx,
@@ -78,20 +124,32 @@ export function profileRoutes(deps: RouteDeps): Routes {
         const shown = [...new Set([...Object.keys(config.attributeMapping), ...profileAttributes])].filter(
           (attr) => attr in config.attributeMapping || values[attr] !== undefined,
         );
+        const verified = verifiedMarks(values);
         if (ctx.json) {
           return json(ctx, {
             user: { ...session.user, ...mapAttributes(found.attributes, config.attributeMapping) },
             attributes: Object.fromEntries(shown.map((a) => [a, values[a] ?? null])),
+            verified,
           });
         }
-        const items: ProfileItem[] = shown.map((attribute) => ({
-          attribute,
-          label: attributeLabel(text, attribute),
-          value: values[attribute],
-        }));
+        const items: ProfileItem[] = shown.map((attribute) => {
+          const mark = verified[attribute as VerifiableAttribute];
+          return {
+            attribute,
+            label: attributeLabel(text, attribute),
+            value: values[attribute],
+            ...(mark === undefined ? {} : { verified: mark }),
+          };
+        });
         const query = ctx.url.searchParams;
         const updated = query.get("updated") === "1";
-        const notice = query.get("password") === "changed" ? text["password.changed"] : undefined;
+        const done = query.get("verified");
+        const notice =
+          query.get("password") === "changed"
+            ? text["password.changed"]
+            : done && (verifiableAttributes as readonly string[]).includes(done)
+              ? text[`verify.done.${done}`]
+              : undefined;
         return html(
           ctx,
           pages.profile({
@@ -99,6 +157,7 @@ export function profileRoutes(deps: RouteDeps): Routes {
             items,
             updated,
             ...(notice ? { notice } : {}),
+            ...(links.length ? { links } : {}),
           }),
         );
       },
