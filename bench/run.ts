@@ -1,7 +1,8 @@
 /**
  * @module
- * `npm run bench`: every benchmark of the project, one after another: SRP (bench/srp) and the session
- * hot path (bench/session).
+ * `npm run bench`: every benchmark of the project, one after another: SRP (bench/srp), the session
+ * hot path (bench/session) and the Node adapter against srvx and node:http (bench/node).
  */
 await import("./srp/run.ts");
 await import("./session/run.ts");
+await import("./node/run.ts");

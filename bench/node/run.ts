@@ -1,17 +1,19 @@
 /**
  * @module
- * The Node adapter against its peers, in one run (issue 12 item 3): requests per second at 50 in
- * flight for `adapters/node.ts`, srvx (a devDependency of the bench only) and bare node:http (no
- * Request/Response: the floor), each serving the same handler from its own process while autocannon
- * loads it from this one. Rounds alternate the servers, so drift on a shared machine hits all alike; the
- * table keeps each server's best round, and the ratios are to srvx. Results go to bench/node/RESULTS.md
- * with the machine named.
+ * The Node adapter against its peers, in one run (issue 12 item 3): `adapters/node.ts`, srvx (a
+ * devDependency of the bench only) and bare node:http (no Request/Response: the floor), each serving the
+ * same handler from its own process while autocannon keeps 50 requests in flight from this one.
+ *
+ * Two figures per server: the server process's CPU time per request (user + system, read over IPC
+ * before and after the load), which other work on a shared machine barely moves, and requests per
+ * second, which it moves a lot. Rounds alternate the servers so drift hits all alike; the table keeps
+ * each server's median round. Ratios are to srvx. Results go to bench/node/RESULTS.md with the machine.
  *
  *   npx tsx bench/node/run.ts        (also part of `npm run bench`)
  */
 import { spawn } from "node:child_process";
 import { writeFileSync } from "node:fs";
-import { cpus } from "node:os";
+import { cpus, loadavg } from "node:os";
 import { fileURLToPath } from "node:url";
 import autocannon from "autocannon";
 
@@ -24,7 +26,7 @@ const cookie = `warrant=${"A".repeat(43)}; theme=dark`;
 
 async function start(server: string, handler: string) {
   const child = spawn(process.execPath, ["--import", "tsx", `${here}server.ts`, server, handler], {
-    stdio: ["ignore", "pipe", "inherit"],
+    stdio: ["ignore", "pipe", "inherit", "ipc"],
     env: { ...process.env, NODE_ENV: "production" },
   });
   const url = await new Promise<string>((resolve, reject) => {
@@ -36,7 +38,12 @@ async function start(server: string, handler: string) {
     });
     child.once("exit", (code) => reject(new Error(`${server} exited with ${code}`)));
   });
-  return { url, stop: () => child.kill() };
+  const cpu = () =>
+    new Promise<number>((resolve) => {
+      child.once("message", (m) => resolve((m as { cpu: number }).cpu));
+      child.send("cpu");
+    });
+  return { url, cpu, stop: () => child.kill() };
 }
 
 async function load(url: string, duration: number) {
@@ -48,46 +55,65 @@ async function load(url: string, duration: number) {
   });
   if (result.non2xx || result.errors)
     throw new Error(`${url}: ${result.non2xx} non-2xx, ${result.errors} errors`);
-  return result.requests.average;
+  return { rps: result.requests.average, total: result.requests.total };
 }
 
-const best: Record<string, number> = {};
+const loadBefore = loadavg()[0]!;
+const samples: Record<string, { rps: number[]; us: number[] }> = {};
 for (let round = 0; round < rounds; round++) {
   for (const handler of handlers) {
-    for (const server of servers) {
+    // The order turns each round, so no server always runs first (or right after another's load).
+    for (const server of servers.map((_, i) => servers[(i + round) % servers.length]!)) {
       const running = await start(server, handler);
       try {
         await load(running.url, 1); // warm-up: JIT, connections
-        const rps = await load(running.url, seconds);
+        const before = await running.cpu();
+        const { rps, total } = await load(running.url, seconds);
+        const us = ((await running.cpu()) - before) / total;
         const key = `${handler}/${server}`;
-        best[key] = Math.max(best[key] ?? 0, rps);
-        console.log(`round ${round + 1} ${key}: ${Math.round(rps)} req/s`);
+        samples[key] ??= { rps: [], us: [] };
+        samples[key].rps.push(rps);
+        samples[key].us.push(us);
+        console.log(
+          `round ${round + 1} ${key}: ${us.toFixed(1)} µs CPU per request, ${Math.round(rps)} req/s`,
+        );
       } finally {
         running.stop();
       }
     }
   }
 }
+const median = (values: number[]) => {
+  const sorted = [...values].sort((a, b) => a - b);
+  return sorted[Math.floor(sorted.length / 2)] ?? 0;
+};
 
-const machine = `${cpus()[0]?.model ?? "unknown CPU"} (${cpus().length} cores), Node ${process.version}, ${process.platform}`;
+const machine = `${cpus()[0]?.model ?? "unknown CPU"} (${cpus().length} cores), Node ${process.version}, ${process.platform}; load average ${loadBefore.toFixed(1)} before the run, ${loadavg()[0]!.toFixed(1)} after`;
 const rows = handlers.map((handler) => {
-  const of = (s: string) => best[`${handler}/${s}`] ?? 0;
-  const srvxRps = of("srvx");
-  return `| ${handler} | ${Math.round(of("warrant"))} | ${Math.round(srvxRps)} | ${Math.round(of("node"))} | ${(of("warrant") / srvxRps).toFixed(2)}× | ${(of("warrant") / of("node")).toFixed(2)}× |`;
+  const us = (s: string) => median(samples[`${handler}/${s}`]?.us ?? []);
+  const rps = (s: string) => median(samples[`${handler}/${s}`]?.rps ?? []);
+  // The ratio of each round, then their median: a round's two figures share that moment's load.
+  const ours = samples[`${handler}/warrant`]?.us ?? [];
+  const ratio = median((samples[`${handler}/srvx`]?.us ?? []).map((v, i) => v / (ours[i] ?? Number.NaN)));
+  return `| ${handler} | ${us("warrant").toFixed(1)} | ${us("srvx").toFixed(1)} | ${us("node").toFixed(1)} | ${ratio.toFixed(2)}× | ${Math.round(rps("warrant"))} | ${Math.round(rps("srvx"))} | ${Math.round(rps("node"))} |`;
 });
 const table = [
-  "| handler | adapters/node.ts req/s | srvx req/s | node:http (no Request/Response) req/s | ours ÷ srvx | ours ÷ node:http |",
-  "| --- | --- | --- | --- | --- | --- |",
+  "| handler | ours µs CPU/req | srvx µs CPU/req | node:http µs CPU/req | srvx ÷ ours, median of rounds (>1: ours cheaper) | ours req/s | srvx req/s | node:http req/s |",
+  "| --- | --- | --- | --- | --- | --- | --- | --- |",
   ...rows,
 ].join("\n");
 console.log(`\n${table}\n\n${machine}`);
 writeFileSync(
   new URL("RESULTS.md", import.meta.url),
-  `# Node adapter: requests per second at 50 in flight
+  `# Node adapter against srvx and node:http, 50 requests in flight
 
 \`npx tsx bench/node/run.ts\` (part of \`npm run bench\`), ${new Date().toISOString().slice(0, 10)}. Each server runs the same
 handler in its own process; autocannon (50 connections, ${seconds} s after a 1 s warm-up) loads it from the bench process,
-on the same machine. Best of ${rounds} alternating rounds.
+on the same machine. Median of ${rounds} rounds; the order of the servers turns each round, and the ratio is the
+median of each round's own ratio. The first figures are the server process's CPU time per
+request (user + system): the cost of the adapter, moved less than throughput by other work on the machine (but
+moved: on a loaded machine a round's figures vary by 2-4×, so read the ratio). Requests per second follow, for
+scale; on a shared machine they move with whatever else runs.
 
 - \`bare\`: the handler answers \`new Response("ok")\`.
 - \`cookie\`: it reads the URL's path and the \`Cookie\` header and answers them (what a session check needs of a request).
@@ -95,6 +121,7 @@ on the same machine. Best of ${rounds} alternating rounds.
 
 ${table}
 
-Machine: ${machine}. The load generator shares the machine's cores with the server, so the figures are for comparison in one run, not capacity.
+Machine: ${machine}. The load generator shares the machine's cores with the server, so the figures are for
+comparison within one run, not capacity.
 `,
 );

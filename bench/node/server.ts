@@ -2,6 +2,8 @@
  * @module
  * One server of the Node adapter benchmark, in its own process so the load generator does not share its
  * event loop: `tsx bench/node/server.ts <server> <handler>`, then it prints its URL on the first line.
+ * Over the IPC channel it answers "cpu" with the CPU time it has used (µs, user + system), so the bench
+ * can charge each request with what the server spent on it, whatever else the machine is doing.
  *
  * servers: `warrant` (adapters/node.ts `serve`), `srvx` (srvx's Node `serve`), `node` (node:http with no
  * Request or Response at all: the floor).
@@ -36,3 +38,12 @@ if (kind === "warrant") {
   const address = server.address();
   console.log(`http://127.0.0.1:${typeof address === "object" && address ? address.port : 0}`);
 }
+
+process.on("message", (message) => {
+  if (message === "cpu") {
+    const { user, system } = process.cpuUsage();
+    process.send?.({ cpu: user + system });
+  }
+});
+// Stopped by the bench with SIGTERM: exit normally, so `--cpu-prof` (when profiling) writes its profile.
+process.on("SIGTERM", () => process.exit(0));
