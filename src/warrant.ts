@@ -117,11 +117,16 @@ export function createWarrant(options: WarrantOptions): Warrant {
   const http = createHandler({ config, store, cookies, sessions, login, cognito });
   const verifier = createVerifier(config);
   let handler = http.handler;
-  if (storage.getMount("").driver.name === "memory") {
-    const check = memoryStoreWarning((message) => console.warn(message));
+  if (storage.getMount?.("")?.driver?.name === "memory") {
+    // E6: warned once, at construction for a configured origin or at the first request from another.
+    let warned = false;
+    const check = memoryStoreWarning((message) => {
+      warned = true;
+      console.warn(message);
+    });
     for (const origin of config.origins ?? []) check(origin);
     handler = (request) => {
-      check(new URL(request.url).origin);
+      if (!warned) check(new URL(request.url).origin);
       return http.handler(request);
     };
   }
