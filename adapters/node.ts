@@ -231,13 +231,6 @@ function writeHead(response: Response, res: ServerResponse, length?: number): vo
   res.writeHead(response.status);
 }
 
-const pending = Symbol("pending");
-/** Resolves after a few microtasks: long enough for a body that is already complete to say so. */
-const soon = (): Promise<typeof pending> =>
-  Promise.resolve()
-    .then(() => undefined)
-    .then(() => pending);
-
 /**
  * Writes a Web `Response` to a Node response, streaming its body with backpressure. A body that is
  * complete after its first chunk (every body the handler makes) goes out in one write with its
@@ -261,8 +254,8 @@ export async function writeResponse(response: Response, res: ServerResponse): Pr
     reader.cancel().catch(() => {});
     wake?.();
   };
-  res.once("close", stop);
-  res.once("error", stop);
+  res.on("close", stop);
+  res.on("error", stop);
   try {
     const first = await reader.read();
     if (gone) return;
@@ -272,8 +265,18 @@ export async function writeResponse(response: Response, res: ServerResponse): Pr
       return;
     }
     let upcoming: Promise<ReadableStreamReadResult<Uint8Array>> | undefined = reader.read();
-    const next = await Promise.race([upcoming, soon()]);
-    if (next !== pending && next.done) {
+    let next: ReadableStreamReadResult<Uint8Array> | undefined;
+    upcoming.then(
+      (read) => {
+        next = read;
+      },
+      () => {},
+    );
+    // Two microtasks: enough for a body that is already complete (every body the handler makes) to
+    // say so, and no wait at all for a stream whose next chunk is still to come.
+    await undefined;
+    await undefined;
+    if (next?.done) {
       writeHead(response, res, first.value.byteLength);
       res.end(first.value);
       return;

@@ -16,6 +16,7 @@ import { writeFileSync } from "node:fs";
 import { cpus, loadavg } from "node:os";
 import { fileURLToPath } from "node:url";
 import autocannon from "autocannon";
+import { measureInProcess } from "./inprocess.ts";
 
 const servers = ["warrant", "srvx", "node"] as const;
 const handlers = ["bare", "cookie"] as const;
@@ -102,7 +103,16 @@ const table = [
   "| --- | --- | --- | --- | --- | --- | --- | --- |",
   ...rows,
 ].join("\n");
-console.log(`\n${table}\n\n${machine}`);
+const inProcess = await measureInProcess();
+const inTable = [
+  "| handler | ours µs/req | srvx µs/req | srvx ÷ ours, median of batches (>1: ours cheaper) |",
+  "| --- | --- | --- | --- |",
+  ...handlers.map(
+    (h) =>
+      `| ${h} | ${inProcess[`${h}/warrant`]!.toFixed(1)} | ${inProcess[`${h}/srvx`]!.toFixed(1)} | ${inProcess[`${h}/ratio`]!.toFixed(2)}× |`,
+  ),
+].join("\n");
+console.log(`\n${table}\n\n${inTable}\n\n${machine}`);
 writeFileSync(
   new URL("RESULTS.md", import.meta.url),
   `# Node adapter against srvx and node:http, 50 requests in flight
@@ -120,6 +130,12 @@ scale; on a shared machine they move with whatever else runs.
 - node:http answers the same bytes with no \`Request\` or \`Response\` at all: the floor.
 
 ${table}
+
+The adapters alone, with the network taken out (\`bench/node/inprocess.ts\`: real \`IncomingMessage\` and
+\`ServerResponse\` over a socket that discards its writes, \`toNodeListener\` and srvx's \`toNodeHandler\` in one process,
+alternating batches of 2,000 requests):
+
+${inTable}
 
 Machine: ${machine}. The load generator shares the machine's cores with the server, so the figures are for
 comparison within one run, not capacity.
