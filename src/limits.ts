@@ -35,3 +35,11 @@ export const challengeTtl = 180;
 
 /** Wrong answers (codes, refused new passwords) a pending challenge takes before it is gone. */
 export const challengeAttempts = 5;
+
+/**
+ * How long a managed login may take, in seconds, from the start route until Cognito sends the browser
+ * back: the authorization request (state, PKCE verifier, nonce) and the cookie that binds it to the
+ * browser live this long. Cognito's authorization code itself lives 5 minutes; a federated provider's
+ * page may take the rest.
+ */
+export const managedLoginTtl = 600;

@@ -22,6 +22,10 @@ export { apiErrorCodes } from "./http/context.ts";
 export type {
   AdminUserSection,
   AdminUserTarget,
+  ChallengeStep,
+  ChallengeStepContext,
+  LoginPageAdditions,
+  LoginPageInput,
   ProfileLink,
   WarrantExtension,
 } from "./http/extensions.ts";
@@ -39,15 +43,17 @@ export type {
 export type {
   AuthFlow,
   Credentials,
+  FirstFactor,
   ObjectSchema,
   RateLimitOptions,
   WarrantConfig,
   WarrantOptions,
 } from "./options.ts";
-export { defaultAttributeMapping } from "./options.ts";
+export { defaultAttributeMapping, firstFactors } from "./options.ts";
 export type {
   AdminSection,
   FormField,
+  LoginButton,
   PageContext,
   PageLink,
   PageProps,
@@ -56,6 +62,7 @@ export type {
 } from "./pages/pages.ts";
 export type { Text, TextKey } from "./pages/text.ts";
 export { defaultText } from "./pages/text.ts";
+export type { TokenService } from "./sessions/refresh.ts";
 export type { NewSession } from "./sessions/session.ts";
 export type { Session, SessionUser } from "./sessions/store.ts";
 export { mapAttributes, reverseMap } from "./users/mapping.ts";

@@ -45,8 +45,17 @@ export interface ExtensionBase {
   readonly name: string;
 }
 
-/** The login flows the library speaks. */
-export type AuthFlow = "USER_SRP_AUTH" | "USER_PASSWORD_AUTH" | "ADMIN_USER_PASSWORD_AUTH";
+/**
+ * The login flows the library speaks. `USER_AUTH` is Cognito's choice-based sign-in: the username first,
+ * then a passkey, an emailed or texted code, or the password, as the pool allows (Essentials tier).
+ */
+export type AuthFlow = "USER_SRP_AUTH" | "USER_PASSWORD_AUTH" | "ADMIN_USER_PASSWORD_AUTH" | "USER_AUTH";
+
+/** The first factors of `USER_AUTH`, as Cognito names them (its `PREFERRED_CHALLENGE` values). */
+export const firstFactors = ["PASSWORD_SRP", "PASSWORD", "WEB_AUTHN", "EMAIL_OTP", "SMS_OTP"] as const;
+
+/** One of {@link firstFactors}. */
+export type FirstFactor = (typeof firstFactors)[number];
 
 /** Options of {@link createWarrant}. Every field is documented in the README's options table. */
 export interface WarrantOptions {
@@ -69,6 +78,13 @@ export interface WarrantOptions {
   credentials?: Credentials;
   /** @default "USER_SRP_AUTH" */
   authFlow?: AuthFlow;
+  /**
+   * `USER_AUTH` only: the factor to ask Cognito for first (`PREFERRED_CHALLENGE`); when the person cannot
+   * use it, Cognito offers the others. Without it the person chooses among what Cognito says is available.
+   * `PASSWORD_SRP` or `PASSWORD` put a password field on the login page.
+   * @default none (the person's choice)
+   */
+  preferredChallenge?: FirstFactor;
   /** Cognito attribute → local field. @default { email: "email", given_name: "first_name", family_name: "last_name" } */
   attributeMapping?: Record<string, string>;
   /** valibot object schema of the stored local user's mapped fields. @default optional strings for the mapped fields */
@@ -186,10 +202,11 @@ const schema = v.strictObject(
     ),
     authFlow: v.optional(
       v.picklist(
-        ["USER_SRP_AUTH", "USER_PASSWORD_AUTH", "ADMIN_USER_PASSWORD_AUTH"],
-        'must be "USER_SRP_AUTH", "USER_PASSWORD_AUTH" or "ADMIN_USER_PASSWORD_AUTH"',
+        ["USER_SRP_AUTH", "USER_PASSWORD_AUTH", "ADMIN_USER_PASSWORD_AUTH", "USER_AUTH"],
+        'must be "USER_SRP_AUTH", "USER_PASSWORD_AUTH", "ADMIN_USER_PASSWORD_AUTH" or "USER_AUTH"',
       ),
     ),
+    preferredChallenge: v.optional(v.picklist(firstFactors, `must be one of ${firstFactors.join(", ")}`)),
     attributeMapping: v.optional(
       v.record(nonEmpty, nonEmpty, "must be an object of attribute names to field names"),
     ),
@@ -329,6 +346,7 @@ export interface WarrantConfig {
   readonly issuer: string;
   readonly credentials: Credentials | undefined;
   readonly authFlow: AuthFlow;
+  readonly preferredChallenge: FirstFactor | undefined;
   readonly attributeMapping: Readonly<Record<string, string>>;
   readonly userSchema: ObjectSchema;
   readonly createUnknownUsers: boolean;
@@ -403,6 +421,12 @@ export function resolveConfig(options: WarrantOptions): WarrantConfig {
       "options.session.idleTimeout must not exceed options.session.maxAge",
     );
   }
+  if (o.preferredChallenge && o.authFlow !== "USER_AUTH") {
+    throw new WarrantError(
+      "invalid_options",
+      'options.preferredChallenge needs options.authFlow "USER_AUTH"',
+    );
+  }
   const underscore = o.userPoolId.indexOf("_");
   const region = o.region ?? o.userPoolId.slice(0, underscore);
   const endpoint = o.endpoint?.replace(/\/+$/, "");
@@ -421,6 +445,7 @@ export function resolveConfig(options: WarrantOptions): WarrantConfig {
     ).replace(/\/+$/, ""),
     credentials: o.credentials as Credentials | undefined,
     authFlow: o.authFlow ?? "USER_SRP_AUTH",
+    preferredChallenge: o.preferredChallenge,
     attributeMapping: mapping,
     userSchema,
     createUnknownUsers: o.createUnknownUsers ?? true,

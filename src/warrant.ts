@@ -9,6 +9,7 @@ import type { Tokens } from "./cognito/auth.ts";
 import { cognitoLoader } from "./cognito/load.ts";
 import { createVerifier, type TokenUse, type VerifyResult } from "./cognito/verify.ts";
 import { type BearerContext, type BearerOptions, createBearer } from "./http/bearer.ts";
+import { tokenServices, type WarrantExtension } from "./http/extensions.ts";
 import { createHandler } from "./http/handler.ts";
 import { memoryStoreWarning } from "./http/origin.ts";
 import type { ProtectedHandler } from "./http/protect.ts";
@@ -36,9 +37,11 @@ export interface Warrant {
   /**
    * Checks a username and password with Cognito (with `config.authFlow`) and mirrors the user locally
    * (django-warrant's backend). A challenge (MFA, a new password) comes back as
-   * `{ ok: false, reason: "challenge", challenge }`: answer it with {@link Warrant.respond}.
+   * `{ ok: false, reason: "challenge", challenge }`: answer it with {@link Warrant.respond}. With
+   * `authFlow: "USER_AUTH"` the password may be left out: Cognito then asks for the preferred factor or
+   * offers the ones this person can use (SELECT_CHALLENGE), each a challenge to answer.
    */
-  authenticate(username: string, password: string, options?: AuthenticateOptions): Promise<AuthResult>;
+  authenticate(username: string, password?: string, options?: AuthenticateOptions): Promise<AuthResult>;
   /**
    * Answers a pending challenge by its id. The id is single use: it is spent before Cognito sees the
    * answer, and any next step comes with a new id. The answer is validated first; a malformed one never
@@ -110,12 +113,14 @@ export function createWarrant(options: WarrantOptions): Warrant {
   const keyring = createKeyring(config.secrets);
   const records = createSessions(config, store, keyring);
   const cookies = createCookies(config);
-  const refresh = createRefresh({ config, store, records, cognito });
-  const sessions = createSessionCore({ config, records, refresh, cookies, cognito });
+  const services = tokenServices(config.extensions as readonly WarrantExtension[], config);
+  const refresh = createRefresh({ config, store, records, cognito, tokenServices: services });
+  const sessions = createSessionCore({ config, records, refresh, cookies, cognito, tokenServices: services });
   const pending = createPendingChallenges({ store, keyring, now: config.now });
-  const login = createLogin({ config, store, cognito, pending });
-  const http = createHandler({ config, store, cookies, sessions, login, cognito });
+  const signups = createPendingChallenges({ store, keyring, now: config.now, prefix: "signups" });
+  const login = createLogin({ config, store, cognito, pending, signups });
   const verifier = createVerifier(config);
+  const http = createHandler({ config, store, cookies, sessions, login, cognito, keyring, verifier });
   let handler = http.handler;
   if (storage.getMount?.("")?.driver?.name === "memory") {
     // E6: warned once, at construction for a configured origin or at the first request from another.

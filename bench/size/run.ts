@@ -41,14 +41,32 @@ for (const [name, bytes] of [...byPackage].sort((a, b) => b[1] - a[1]).slice(0, 
 }
 
 // Optional modules stay out of the demo: an app that does not import them bundles none of their bytes.
-const optional = { "@warrant/cognito/api-gateway": /(^|\/)src\/api-gateway\/|@aws-sdk\/client-api-gateway/ };
+const optional = {
+  "@warrant/cognito/api-gateway": {
+    pattern: /(^|\/)src\/api-gateway\/|@aws-sdk\/client-api-gateway/,
+    entry: "with-api-gateway.ts",
+  },
+  "@warrant/cognito/passkeys": {
+    pattern: /(^|\/)src\/(passkeys\/|cognito\/passkeys\.ts)/,
+    entry: "with-passkeys.ts",
+  },
+  "@warrant/cognito/managed-login": {
+    pattern: /(^|\/)src\/managed-login\//,
+    entry: "with-managed-login.ts",
+  },
+};
 const inputs = Object.keys(output.inputs);
-const leaked = Object.entries(optional).filter(([, pattern]) => inputs.some((path) => pattern.test(path)));
-const withGateway = await bundleForWorkers(`${root}bench/size/with-api-gateway.ts`, { minify: true });
-const gatewayGzip = gzipSync(withGateway.outputFiles[0]!.contents, { level: 9 }).byteLength;
-console.log(
-  `  optional modules, not in the demo: @warrant/cognito/api-gateway ${leaked.length ? "FOUND" : "absent"} (importing it adds ${kb(gatewayGzip - gzip)} gzip)`,
+const leaked = Object.entries(optional).filter(([, { pattern }]) =>
+  inputs.some((path) => pattern.test(path)),
 );
+for (const [name, { pattern, entry }] of Object.entries(optional)) {
+  const withIt = await bundleForWorkers(`${root}bench/size/${entry}`, { minify: true });
+  const withGzip = gzipSync(withIt.outputFiles[0]!.contents, { level: 9 }).byteLength;
+  const found = inputs.some((path) => pattern.test(path));
+  console.log(
+    `  optional module, not in the demo: ${name} ${found ? "FOUND" : "absent"} (importing it adds ${kb(withGzip - gzip)} gzip)`,
+  );
+}
 
 const failures = [
   ...leaked.map(([name]) => `the demo bundle holds ${name}, which it does not import`),

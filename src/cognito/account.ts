@@ -221,7 +221,8 @@ export interface SignUpNaming {
  * refuse an email-shaped username with InvalidParameterException. Such a refusal is answered by one more
  * SignUp under a generated name (nothing was created by the first); when that one passes, the pool is
  * known to use an alias and later sign-ups go straight to a generated name. The result carries the
- * Cognito username, which confirmation needs.
+ * Cognito username, which confirmation needs, and the `session` Cognito returns (pools with choice-based
+ * sign-in), which lets ConfirmSignUp sign the person in.
  *
  * `exists` (UsernameExistsException) is for the page to answer like a new account (R7); `weak_password`
  * is the pool's password policy; `refused` is anything else about the account.
@@ -231,10 +232,13 @@ export async function signUp(
   config: WarrantConfig,
   naming: SignUpNaming,
   input: { email: string; password: string; attributes: { Name: string; Value: string }[] },
-): Promise<{ ok: true; username: string } | { ok: false; reason: "exists" | "weak_password" | "refused" }> {
-  const attempt = async (username: string) => {
+): Promise<
+  | { ok: true; username: string; session?: string }
+  | { ok: false; reason: "exists" | "weak_password" | "refused" }
+> {
+  const attempt = async (username: string): Promise<{ session?: string } | string> => {
     try {
-      await cognito.send(
+      const out = await cognito.send<{ Session?: string }>(
         new SignUpCommand({
           ClientId: config.clientId,
           Username: username,
@@ -244,22 +248,23 @@ export async function signUp(
         }),
         { during: "signing up", raw: true },
       );
-      return undefined;
+      return out?.Session ? { session: out.Session } : {};
     } catch (error) {
       return refusalName(error, "signing up") ?? "unknown";
     }
   };
   let refused: string | undefined;
   if (!naming.generated) {
-    refused = await attempt(input.email);
-    if (refused === undefined) return { ok: true, username: input.email };
+    const first = await attempt(input.email);
+    if (typeof first !== "string") return { ok: true, username: input.email, ...first };
+    refused = first;
   }
   if (naming.generated || refused === "InvalidParameterException") {
     const username = crypto.randomUUID();
     const second = await attempt(username);
-    if (second === undefined) {
+    if (typeof second !== "string") {
       naming.generated = true;
-      return { ok: true, username };
+      return { ok: true, username, ...second };
     }
     refused = second;
   }
@@ -268,23 +273,27 @@ export async function signUp(
   return { ok: false, reason: "refused" };
 }
 
-/** ConfirmSignUp with the code Cognito sent: any refusal is `bad_code` (R7). */
+/**
+ * ConfirmSignUp with the code Cognito sent: any refusal is `bad_code` (R7). With the `session` SignUp
+ * returned, Cognito answers with a new one that signs the person in (InitiateAuth USER_AUTH).
+ */
 export async function confirmSignUp(
   cognito: Cognito,
   config: WarrantConfig,
-  input: { username: string; code: string },
-): Promise<{ ok: true } | { ok: false; reason: "bad_code" }> {
+  input: { username: string; code: string; session?: string | undefined },
+): Promise<{ ok: true; session?: string } | { ok: false; reason: "bad_code" }> {
   try {
-    await cognito.send(
+    const out = await cognito.send<{ Session?: string }>(
       new ConfirmSignUpCommand({
         ClientId: config.clientId,
         Username: input.username,
         ConfirmationCode: input.code,
         ...secretHashField(config, input.username),
+        ...(input.session ? { Session: input.session } : {}),
       }),
       { during: "confirming the sign-up", raw: true },
     );
-    return { ok: true };
+    return out?.Session ? { ok: true, session: out.Session } : { ok: true };
   } catch (error) {
     refusalName(error, "confirming the sign-up");
     return { ok: false, reason: "bad_code" };

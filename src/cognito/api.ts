@@ -37,6 +37,7 @@ import {
 } from "./challenges.ts";
 import { type Cognito, createCognito } from "./client.ts";
 import { srpLogin } from "./srp-login.ts";
+import { type UserAuthStart, userAuthLogin } from "./user-auth.ts";
 
 /** The Cognito calls, each as a result union of refusals; outages throw `WarrantError`. */
 export interface CognitoApi {
@@ -46,6 +47,8 @@ export interface CognitoApi {
   passwordLogin(username: string, password: string): Promise<LoginStep>;
   /** USER_SRP_AUTH. */
   srpLogin(username: string, password: string, options?: { deviceKey?: string }): Promise<LoginStep>;
+  /** USER_AUTH (choice-based): a preferred factor, the factors Cognito offers, or a sign-up's Session. */
+  userAuthLogin(input: UserAuthStart): Promise<LoginStep>;
   /** GetUser after a login: the Cognito username and attributes. */
   getUser(accessToken: string): Promise<{ username: string; attributes: Attribute[] }>;
   refresh(username: string, refreshToken: string): Promise<RefreshResult>;
@@ -86,11 +89,15 @@ export interface CognitoApi {
     email: string;
     password: string;
     attributes: { Name: string; Value: string }[];
-  }): Promise<{ ok: true; username: string } | { ok: false; reason: "exists" | "weak_password" | "refused" }>;
+  }): Promise<
+    | { ok: true; username: string; session?: string }
+    | { ok: false; reason: "exists" | "weak_password" | "refused" }
+  >;
   confirmSignUp(input: {
     username: string;
     code: string;
-  }): Promise<{ ok: true } | { ok: false; reason: "bad_code" }>;
+    session?: string | undefined;
+  }): Promise<{ ok: true; session?: string } | { ok: false; reason: "bad_code" }>;
   listUsers(pageToken?: string): Promise<{ users: PoolUser[]; next?: string }>;
   getPoolUser(username: string): Promise<(PoolUser & { groups: string[] }) | null>;
   disableUser(username: string): Promise<boolean>;
@@ -105,6 +112,7 @@ export function createCognitoApi(config: WarrantConfig): CognitoApi {
     client,
     passwordLogin: (username, password) => passwordLogin(client, config, username, password),
     srpLogin: (username, password, options = {}) => srpLogin(client, config, username, password, options),
+    userAuthLogin: (input) => userAuthLogin(client, config, input),
     getUser: (accessToken) => getUser(client, accessToken),
     refresh: (username, refreshToken) => refreshTokens(client, config, username, refreshToken),
     revoke: (refreshToken) => revokeToken(client, config, refreshToken),

@@ -35,6 +35,8 @@ export interface Challenge {
   parameters: Record<string, string>;
   /** The username Cognito uses for this login (for SECRET_HASH and the answer). */
   username: string;
+  /** `SELECT_CHALLENGE` (USER_AUTH): the first factors Cognito offers this person, e.g. `["WEB_AUTHN", "EMAIL_OTP"]`. */
+  availableChallenges?: string[];
 }
 
 /** A challenge with the Cognito `Session` that answers it: kept server-side only. */
@@ -81,7 +83,7 @@ export function stepOf(
   response: Pick<
     InitiateAuthResponse,
     "AuthenticationResult" | "ChallengeName" | "ChallengeParameters" | "Session"
-  >,
+  > & { AvailableChallenges?: string[] | undefined },
   username: string,
   now: number,
 ): LoginStep {
@@ -97,6 +99,9 @@ export function stepOf(
         // Cognito names the user it means in the challenge; answers must use that name.
         username: parameters.USER_ID_FOR_SRP ?? parameters.USERNAME ?? username,
         session: response.Session ?? "",
+        ...(response.AvailableChallenges
+          ? { availableChallenges: response.AvailableChallenges.filter((c) => typeof c === "string") }
+          : {}),
       },
     };
   }

@@ -22,11 +22,14 @@ import { type LoginStep, type PendingChallenge, stepOf } from "./auth.ts";
 import type { Cognito } from "./client.ts";
 import { classify, cognitoName, toWarrantError } from "./errors.ts";
 import { withSecretHash } from "./secret-hash.ts";
+import { srpExchange } from "./srp-login.ts";
 
 /** A validated answer, ready to send. */
 export type ValidAnswer =
   | { kind: "responses"; responses: Record<string, string> }
-  | { kind: "totp_setup"; code: string };
+  | { kind: "totp_setup"; code: string }
+  /** SELECT_CHALLENGE answered with PASSWORD_SRP: SRP_A with the choice, then the password proof. */
+  | { kind: "srp"; password: string };
 
 /** What an answer needs of its pending challenge. */
 export interface AnswerTarget extends PendingChallenge {
@@ -38,8 +41,8 @@ export interface AnswerTarget extends PendingChallenge {
 export type AnswerOutcome =
   /** Tokens, or the next challenge. */
   | { kind: "step"; step: LoginStep }
-  /** A wrong code or a refused new password; the same Cognito session may be tried again. */
-  | { kind: "retry"; reason: "invalid_code" | "password_rejected" }
+  /** A wrong code, a refused new password or passkey; the same Cognito session may be tried again. */
+  | { kind: "retry"; reason: "invalid_code" | "password_rejected" | "passkey_rejected" }
   /** Cognito no longer accepts the challenge session (expired, used up, too many wrong codes). */
   | { kind: "expired" };
 
@@ -57,7 +60,15 @@ function outcomeOfError(error: unknown, challenge: AnswerTarget): AnswerOutcome 
   if (name && wrongCodeNames.has(name)) return { kind: "retry", reason: "invalid_code" };
   if (name === "InvalidPasswordException" && challenge.name === "NEW_PASSWORD_REQUIRED")
     return { kind: "retry", reason: "password_rejected" };
-  if (classify(error) === "credentials") return { kind: "expired" };
+  if (classify(error) === "credentials") {
+    // Cognito verifies the assertion itself and refuses a wrong or replayed one as NotAuthorized; the
+    // retry it may allow is bounded by the challenge's attempts.
+    if (challenge.name === "WEB_AUTHN") return { kind: "retry", reason: "passkey_rejected" };
+    // A wrong password chosen at SELECT_CHALLENGE is a failed login, answered as every one is (R7).
+    if (challenge.name === "SELECT_CHALLENGE")
+      return { kind: "step", step: { kind: "failed", reason: "invalid_credentials" } };
+    return { kind: "expired" };
+  }
   throw toWarrantError(error, "the challenge answer");
 }
 
@@ -73,7 +84,35 @@ export async function answerChallenge(
 ): Promise<AnswerOutcome> {
   let session = challenge.session;
   let responses: Record<string, string>;
+  const respond = (name: string, values: Record<string, string>) =>
+    cognito.send<RespondToAuthChallengeResponse>(
+      new RespondToAuthChallengeCommand({
+        ChallengeName: name as ChallengeNameType,
+        ClientId: config.clientId,
+        Session: session,
+        ChallengeResponses: withSecretHash(config, challenge.username, {
+          ...values,
+          USERNAME: challenge.username,
+          ...(challenge.deviceKey ? { DEVICE_KEY: challenge.deviceKey } : {}),
+        }),
+      }),
+      { during: "the challenge answer", raw: true },
+    );
   try {
+    if (answer.kind === "srp") {
+      const step = await srpExchange(
+        cognito,
+        config,
+        answer.password,
+        (srpA) => respond("SELECT_CHALLENGE", { ANSWER: "PASSWORD_SRP", SRP_A: srpA }),
+        {
+          otherwise: true,
+          username: challenge.username,
+          ...(challenge.deviceKey ? { deviceKey: challenge.deviceKey } : {}),
+        },
+      );
+      return { kind: "step", step };
+    }
     if (answer.kind === "totp_setup") {
       const verified = await cognito.send<VerifySoftwareTokenResponse>(
         new VerifySoftwareTokenCommand({ Session: session, UserCode: answer.code }),
@@ -85,19 +124,7 @@ export async function answerChallenge(
     } else {
       responses = answer.responses;
     }
-    const reply = await cognito.send<RespondToAuthChallengeResponse>(
-      new RespondToAuthChallengeCommand({
-        ChallengeName: challenge.name as ChallengeNameType,
-        ClientId: config.clientId,
-        Session: session,
-        ChallengeResponses: withSecretHash(config, challenge.username, {
-          ...responses,
-          USERNAME: challenge.username,
-          ...(challenge.deviceKey ? { DEVICE_KEY: challenge.deviceKey } : {}),
-        }),
-      }),
-      { during: "the challenge answer", raw: true },
-    );
+    const reply = await respond(challenge.name, responses);
     return { kind: "step", step: stepOf(reply, challenge.username, config.now()) };
   } catch (error) {
     if (error instanceof WarrantError) throw error;

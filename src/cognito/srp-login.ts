@@ -39,12 +39,46 @@ export interface SrpLoginOptions {
  * if (step.kind === "tokens") console.log(step.tokens.expiresAt);
  * ```
  */
-export async function srpLogin(
+export function srpLogin(
   cognito: Cognito,
   config: WarrantConfig,
   username: string,
   password: string,
   options: SrpLoginOptions = {},
+): Promise<LoginStep> {
+  const device: Record<string, string> = options.deviceKey ? { DEVICE_KEY: options.deviceKey } : {};
+  return srpExchange(
+    cognito,
+    config,
+    password,
+    (srpA) =>
+      cognito.send<InitiateAuthResponse>(
+        new InitiateAuthCommand({
+          AuthFlow: "USER_SRP_AUTH",
+          ClientId: config.clientId,
+          AuthParameters: withSecretHash(config, username, { USERNAME: username, SRP_A: srpA, ...device }),
+        }),
+        { during: "the login", raw: true },
+      ),
+    options,
+  );
+}
+
+/** What opens an SRP exchange: a call that sends SRP_A and answers with PASSWORD_VERIFIER. */
+export type SrpStart = (srpA: string) => Promise<InitiateAuthResponse>;
+
+/**
+ * The SRP exchange after its opening call (`start` sends SRP_A: InitiateAuth USER_SRP_AUTH, or USER_AUTH
+ * with PASSWORD_SRP, or the SELECT_CHALLENGE answer PASSWORD_SRP): the PASSWORD_VERIFIER challenge
+ * answered with the proof. With `otherwise`, an opening answered with another challenge (USER_AUTH
+ * offering other factors) is that step rather than a failure.
+ */
+export async function srpExchange(
+  cognito: Cognito,
+  config: WarrantConfig,
+  password: string,
+  start: SrpStart,
+  options: SrpLoginOptions & { otherwise?: boolean; username?: string } = {},
 ): Promise<LoginStep> {
   let srp: ReturnType<typeof createSrpClient>;
   try {
@@ -55,19 +89,14 @@ export async function srpLogin(
   const device: Record<string, string> = options.deviceKey ? { DEVICE_KEY: options.deviceKey } : {};
   let first: InitiateAuthResponse;
   try {
-    first = await cognito.send<InitiateAuthResponse>(
-      new InitiateAuthCommand({
-        AuthFlow: "USER_SRP_AUTH",
-        ClientId: config.clientId,
-        AuthParameters: withSecretHash(config, username, { USERNAME: username, SRP_A: srp.srpA, ...device }),
-      }),
-      { during: "the login", raw: true },
-    );
+    first = await start(srp.srpA);
   } catch (error) {
     return loginFailure(error);
   }
   if (first.ChallengeName !== "PASSWORD_VERIFIER") {
-    throw new WarrantError("srp_failed", "Cognito did not answer USER_SRP_AUTH with PASSWORD_VERIFIER");
+    if (options.otherwise && (first.ChallengeName || first.AuthenticationResult))
+      return stepOf(first, options.username ?? "", config.now());
+    throw new WarrantError("srp_failed", "Cognito did not answer with PASSWORD_VERIFIER");
   }
   const p = first.ChallengeParameters ?? {};
   const userIdForSrp = p.USER_ID_FOR_SRP;

@@ -5,11 +5,13 @@
  * and the table of every `error` code the JSON API answers with.
  */
 import type { LoadCognito } from "../cognito/load.ts";
+import type { Verifier } from "../cognito/verify.ts";
 import type { LoginCore } from "../login/authenticate.ts";
 import type { WarrantConfig } from "../options.ts";
-import type { PageContext, Pages } from "../pages/pages.ts";
+import type { LoginButton, PageContext, PageProps, Pages } from "../pages/pages.ts";
 import type { Text } from "../pages/text.ts";
 import { type Cookies, isSecure, randomToken } from "../sessions/cookie.ts";
+import type { Keyring } from "../sessions/crypto.ts";
 import type { SessionCore } from "../sessions/session.ts";
 import type { Session } from "../sessions/store.ts";
 import type { Store } from "../storage.ts";
@@ -58,6 +60,8 @@ export const apiErrorCodes = {
   invalid_code: 400,
   /** Cognito's password policy refused the new password; `attemptsLeft` says how many tries remain. */
   password_rejected: 400,
+  /** Cognito refused the passkey's assertion (wrong or replayed); `attemptsLeft` says how many tries remain. */
+  passkey_rejected: 400,
   /** Cognito, API Gateway or the session store is unavailable; `Retry-After` says when to try again. */
   unavailable: 503,
   /** Something failed on the server; the `requestId` is in the log. */
@@ -110,6 +114,14 @@ export interface RouteDeps {
   readonly login: LoginCore;
   readonly cognito: LoadCognito;
   readonly store: Store;
+  /** Seals what is kept in storage for a while (tokens, challenges, authorization requests). */
+  readonly keyring: Keyring;
+  /** Verifies Cognito tokens of this pool and app client (the one `verifyToken` uses). */
+  readonly verifier: Verifier;
+  /** What the extensions add to the login page, for a login that returns to `next`. */
+  readonly loginAdditions: (next?: string) => { buttons: LoginButton[]; passwordForm: boolean };
+  /** Where the browser goes after signing out of a session the extension `via` started; else undefined. */
+  readonly afterLogout: (via: string, ctx: Ctx) => string | undefined;
   /** Reports a failed request (never with a secret); the default logs one line. */
   readonly onError: (error: unknown, requestId: string) => void;
 }
@@ -147,6 +159,7 @@ const extra = (ctx: Ctx, more: More = {}): Extra => ({
   requestId: ctx.requestId,
   cookies: [...ctx.cookies, ...(more.cookies ?? [])],
   ...(more.headers ? { headers: more.headers } : {}),
+  ...(more.scripts ? { scripts: more.scripts } : {}),
 });
 
 /** A JSON reply with the request's cookies and the security headers. */
@@ -224,6 +237,22 @@ export function pageContext(ctx: Ctx, deps: RouteDeps, session: Session | null):
     text: deps.text,
     basePath: deps.config.basePath,
     csrf: deps.csrf.token(session ? session.id : preSession(ctx, deps)),
+  };
+}
+
+/** The login page's props: its context, the extensions' buttons, an error and the safe `next` to carry. */
+export function loginProps(ctx: Ctx, deps: RouteDeps, error?: string, next?: string): PageProps["login"] {
+  return {
+    ctx: pageContext(ctx, deps, null),
+    ...deps.loginAdditions(next),
+    ...(error ? { error } : {}),
+    ...(next ? { next } : {}),
+    // USER_AUTH asks for the username alone, unless a password is what it asks for first.
+    ...(deps.config.authFlow === "USER_AUTH" &&
+    deps.config.preferredChallenge !== "PASSWORD" &&
+    deps.config.preferredChallenge !== "PASSWORD_SRP"
+      ? { usernameOnly: true }
+      : {}),
   };
 }
 

@@ -8,15 +8,39 @@
  * - `routes(deps)`: route groups of its own;
  * - `text`: the default words of its pages, which `options.text` can replace like any other;
  * - `profileLinks`: links on the profile page (e.g. to the extension's own page);
- * - `adminUser(deps)`: a section on the staff page of one user, and the actions its forms post there.
+ * - `adminUser(deps)`: a section on the staff page of one user, and the actions its forms post there;
+ * - `challengeStep(challenge, context)`: its part of the challenge page (the passkey step, with its script).
+ * - `loginPage(input)`: buttons on the login page beside the password form (or instead of it);
+ * - `tokenService(config)`: how the sessions it starts (a login with `via: name`) refresh and revoke;
+ * - `afterLogout(ctx, deps)`: where the browser goes after one of its sessions signs out.
  */
 
+import type { PublicChallenge } from "../login/pending.ts";
 import type { WarrantConfig } from "../options.ts";
-import type { PageContext } from "../pages/pages.ts";
+import type { LoginButton, PageContext } from "../pages/pages.ts";
+import type { Text } from "../pages/text.ts";
+import type { TokenService } from "../sessions/refresh.ts";
 import type { Session } from "../sessions/store.ts";
 import type { Attribute } from "../users/mapping.ts";
 import type { Ctx, RouteDeps } from "./context.ts";
 import type { Routes } from "./router.ts";
+
+/** What {@link WarrantExtension.challengeStep} gets to build its part of the challenge page. */
+export interface ChallengeStepContext {
+  /** The URL every answer posts to (the challenge route, with `next`). */
+  action: string;
+  /** The CSRF token each form must carry as its `csrf` field. */
+  csrf: string;
+  text: Text;
+}
+
+/** An extension's part of a challenge page. */
+export interface ChallengeStep {
+  /** Trusted markup put in the page after its message; the extension escapes what it shows. */
+  html: string;
+  /** The CSP sources (`'sha256-…'`) of the inline scripts in `html`: the page allows those and no others. */
+  scripts?: readonly string[];
+}
 
 /** The user a staff page is about, as an extension's section sees it. */
 export interface AdminUserTarget {
@@ -50,6 +74,23 @@ export interface AdminUserSection {
       (ctx: Ctx, user: AdminUserTarget, fields: Record<string, string>) => Promise<Response | undefined>
     >
   >;
+}
+
+/** What an extension adds to the login page. */
+export interface LoginPageAdditions {
+  /** Buttons (links) shown beside the password form, in order. */
+  buttons?: LoginButton[];
+  /** `false` hides the password form (pools where people sign in only through providers). @default true */
+  passwordForm?: boolean;
+}
+
+/** What `loginPage` is told about the page being drawn. */
+export interface LoginPageInput {
+  basePath: string;
+  /** The safe path the login returns to, when there is one. */
+  next?: string;
+  /** The text table (the app's overrides and the extensions' words included). */
+  text: Text;
 }
 
 /** A link an extension adds to the profile page. */
@@ -88,6 +129,25 @@ export interface WarrantExtension {
   readonly profileLinks?: readonly ProfileLink[];
   /** A section on the staff page of one user, with its actions. */
   adminUser?(deps: RouteDeps): AdminUserSection;
+  /**
+   * A step of the challenge page the browser completes with the extension's help (a passkey: the
+   * request options and a script that runs `navigator.credentials.get` and posts the result as
+   * `credential`). Called for every challenge page; `undefined` leaves the page as the library makes it.
+   * Without an extension that answers WEB_AUTHN, its page offers the other factors instead.
+   */
+  challengeStep?(challenge: PublicChallenge, context: ChallengeStepContext): ChallengeStep | undefined;
+  /** Additions to the built-in login page (and to what a replaced login page gets in its props). */
+  loginPage?(input: LoginPageInput): LoginPageAdditions;
+  /**
+   * How the sessions this extension starts (a login with `via: name`) refresh and revoke their tokens.
+   * Called once, when the warrant is built. Without it such sessions use the Cognito API like any other.
+   */
+  tokenService?(config: WarrantConfig): TokenService;
+  /**
+   * Where the browser goes after signing out of a session this extension started, instead of the login
+   * page (managed login: Cognito's `/logout`, so its own cookie goes too). `undefined` keeps the default.
+   */
+  afterLogout?(ctx: Ctx, deps: RouteDeps): string | undefined;
 }
 
 /** The extensions of a config, as the HTTP layer reads them (the options know only their names). */
@@ -122,4 +182,33 @@ export function adminSections(deps: RouteDeps): { name: string; section: AdminUs
   return extensionsOf(deps.config).flatMap((e) =>
     e.adminUser ? [{ name: e.name, section: e.adminUser(deps) }] : [],
   );
+}
+
+/** Every extension's login-page additions, in the order the extensions are listed. */
+export function loginAdditions(
+  extensions: readonly WarrantExtension[],
+  input: LoginPageInput,
+): Required<LoginPageAdditions> {
+  const buttons: LoginButton[] = [];
+  let passwordForm = true;
+  for (const extension of extensions) {
+    const added = extension.loginPage?.(input);
+    if (!added) continue;
+    buttons.push(...(added.buttons ?? []));
+    if (added.passwordForm === false) passwordForm = false;
+  }
+  return { buttons, passwordForm };
+}
+
+/** The token services of the extensions that bring one, by name. */
+export function tokenServices(
+  extensions: readonly WarrantExtension[],
+  config: WarrantConfig,
+): Map<string, TokenService> {
+  const services = new Map<string, TokenService>();
+  for (const extension of extensions) {
+    const service = extension.tokenService?.(config);
+    if (service) services.set(extension.name, service);
+  }
+  return services;
 }

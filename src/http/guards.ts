@@ -12,7 +12,7 @@ import {
   fail,
   html,
   json,
-  pageContext,
+  loginProps,
   preSession,
   type RouteDeps,
   unauthenticated,
@@ -102,11 +102,6 @@ export async function rateLimit(ctx: Ctx, deps: RouteDeps, account: string, next
   throw new Refusal(
     ctx.json
       ? json(ctx, { error: "too_many_requests", message }, 429, more)
-      : html(
-          ctx,
-          deps.pages.login({ ctx: pageContext(ctx, deps, null), error: message, ...(next ? { next } : {}) }),
-          429,
-          more,
-        ),
+      : html(ctx, deps.pages.login(loginProps(ctx, deps, message, next)), 429, more),
   );
 }

@@ -4,17 +4,19 @@
  * over the router, with the services every route shares.
  */
 import type { LoadCognito } from "../cognito/load.ts";
+import type { Verifier } from "../cognito/verify.ts";
 import { WarrantError } from "../errors.ts";
 import type { LoginCore } from "../login/authenticate.ts";
 import type { WarrantConfig } from "../options.ts";
 import { builtinPages, type Pages } from "../pages/pages.ts";
 import { defaultText, type Text } from "../pages/text.ts";
 import type { Cookies } from "../sessions/cookie.ts";
+import type { Keyring } from "../sessions/crypto.ts";
 import type { SessionCore } from "../sessions/session.ts";
 import type { Store } from "../storage.ts";
 import type { RouteDeps } from "./context.ts";
 import { createCsrf } from "./csrf.ts";
-import { extensionsOf, extensionText, mergeRoutes } from "./extensions.ts";
+import { extensionsOf, extensionText, loginAdditions, mergeRoutes } from "./extensions.ts";
 import { createProtect, type ProtectedHandler } from "./protect.ts";
 import { createRateLimiter } from "./rate-limit.ts";
 import { createRouter } from "./router.ts";
@@ -34,6 +36,8 @@ export interface HandlerServices {
   sessions: SessionCore;
   login: LoginCore;
   cognito: LoadCognito;
+  keyring: Keyring;
+  verifier: Verifier;
 }
 
 /** What {@link createHandler} builds. */
@@ -53,12 +57,16 @@ function logError(error: unknown, requestId: string): void {
 export function createHandler(services: HandlerServices): Http {
   const { config } = services;
   const extensions = extensionsOf(config);
+  const text = { ...defaultText, ...extensionText(extensions), ...config.text } as Text;
   const deps: RouteDeps = {
     ...services,
     pages: { ...builtinPages, ...config.pages } as Pages,
-    text: { ...defaultText, ...extensionText(extensions), ...config.text } as Text,
+    text,
     csrf: createCsrf(config.secrets),
     limiter: createRateLimiter(services.store, config.rateLimit, config.now),
+    loginAdditions: (next) =>
+      loginAdditions(extensions, { basePath: config.basePath, text, ...(next ? { next } : {}) }),
+    afterLogout: (via, ctx) => extensions.find((e) => e.name === via)?.afterLogout?.(ctx, deps),
     onError: config.onError ?? logError,
   };
   const builtin = {

@@ -8,13 +8,21 @@ import { stylesheetHash } from "../pages/html.ts";
 
 const csp = `default-src 'none'; style-src ${stylesheetHash}; img-src 'self' data:; form-action 'self'; frame-ancestors 'none'; base-uri 'none'`;
 
-/** Adds the headers every response of the handler carries. */
-export function secure(headers: Headers, html: boolean, requestId: string): Headers {
+/**
+ * Adds the headers every response of the handler carries. `scripts`: the CSP hashes of the inline
+ * scripts an HTML page carries (an extension's passkey script); no other script may run.
+ */
+export function secure(
+  headers: Headers,
+  html: boolean,
+  requestId: string,
+  scripts?: readonly string[],
+): Headers {
   headers.set("cache-control", "no-store");
   headers.set("x-content-type-options", "nosniff");
   headers.set("x-request-id", requestId);
   if (html) {
-    headers.set("content-security-policy", csp);
+    headers.set("content-security-policy", scripts?.length ? `${csp}; script-src ${scripts.join(" ")}` : csp);
     headers.set("x-frame-options", "DENY");
     headers.set("referrer-policy", "same-origin");
   }
@@ -26,13 +34,15 @@ export interface Extra {
   requestId: string;
   cookies?: string[];
   headers?: Record<string, string>;
+  /** HTML: CSP sources (`'sha256-…'`) of the page's inline scripts. */
+  scripts?: readonly string[];
 }
 
 function base(extra: Extra, html: boolean, contentType?: string): Headers {
   const headers = new Headers(extra.headers);
   if (contentType) headers.set("content-type", contentType);
   for (const cookie of extra.cookies ?? []) headers.append("set-cookie", cookie);
-  return secure(headers, html, extra.requestId);
+  return secure(headers, html, extra.requestId, extra.scripts);
 }
 
 /** An HTML response. */

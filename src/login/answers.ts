@@ -17,6 +17,9 @@ export const challengeNames = [
   "EMAIL_OTP",
   "SELECT_MFA_TYPE",
   "MFA_SETUP",
+  "SELECT_CHALLENGE",
+  "WEB_AUTHN",
+  "SMS_OTP",
 ] as const;
 
 export { challengeAttempts, challengeTtl } from "../limits.ts";
@@ -29,7 +32,13 @@ export type ChallengeName = (typeof challengeNames)[number];
  * - SMS_MFA, SOFTWARE_TOKEN_MFA, EMAIL_OTP, MFA_SETUP: `{ code }` (digits only);
  * - NEW_PASSWORD_REQUIRED: `{ newPassword, attributes? }`, where `attributes` holds exactly the
  *   Cognito attributes named in the challenge's `requiredAttributes` (e.g. `{ given_name: "Ada" }`);
- * - SELECT_MFA_TYPE: `{ mfaType }`, one of the challenge's `MFAS_CAN_CHOOSE`.
+ * - SELECT_MFA_TYPE: `{ mfaType }`, one of the challenge's `MFAS_CAN_CHOOSE`;
+ * - SELECT_CHALLENGE (USER_AUTH): `{ choice }`, one of the challenge's `availableChallenges`, with
+ *   `password` when the choice is PASSWORD or PASSWORD_SRP;
+ * - WEB_AUTHN: `{ credential }`, the browser's assertion as JSON text (`JSON.stringify(credential)` of
+ *   what `navigator.credentials.get` returned), which Cognito verifies;
+ * - EMAIL_OTP, SMS_OTP as the first factor of USER_AUTH also take `{ anotherWay: true }` (so does
+ *   WEB_AUTHN): the sign-in starts again for the same username with the factors Cognito offers.
  *
  * @example
  * ```ts
@@ -41,7 +50,10 @@ export type ChallengeName = (typeof challengeNames)[number];
 export type ChallengeAnswer =
   | { code: string }
   | { newPassword: string; attributes?: Record<string, string> }
-  | { mfaType: string };
+  | { mfaType: string }
+  | { choice: string; password?: string }
+  | { credential: string }
+  | { anotherWay: true };
 
 /** TOTP enrolment data of an MFA_SETUP challenge: show the URI as a QR code and the secret to type. */
 export interface TotpSetup {
@@ -61,7 +73,12 @@ export interface StoredChallenge extends AnswerTarget {
   login?: string;
   /** MFA_SETUP only: the secret Cognito issued for this enrolment. */
   totp?: TotpSetup;
+  /** A first factor of USER_AUTH (not an MFA step): `{ anotherWay: true }` may start the choice again. */
+  firstFactor?: true;
 }
+
+/** Longest WebAuthn assertion passed to Cognito, as JSON text. */
+const maxCredential = 8192;
 
 /** Longest new password passed to Cognito; longer is refused before any call. */
 const maxPassword = limits.password;
@@ -118,11 +135,52 @@ export function validateAnswer(
   switch (name) {
     case "SOFTWARE_TOKEN_MFA":
     case "SMS_MFA":
-    case "EMAIL_OTP": {
+    case "EMAIL_OTP":
+    case "SMS_OTP": {
       const result = check(codeAnswer(name === "SOFTWARE_TOKEN_MFA" ? totpCode : messageCode));
       if (!result.success) return { ok: false, issues: issuesOf(result.issues) };
       const field = `${name}_CODE`;
       return { ok: true, answer: { kind: "responses", responses: { [field]: result.output.code } } };
+    }
+    case "SELECT_CHALLENGE": {
+      const choices = challenge.availableChallenges ?? [];
+      const result = check(
+        v.strictObject({
+          choice: v.pipe(
+            v.string(),
+            v.check((c) => choices.includes(c), `choice must be one of ${choices.join(", ")}`),
+          ),
+          password: v.optional(
+            v.pipe(
+              v.string(),
+              v.minLength(1),
+              v.maxLength(maxPassword, `password must be at most ${maxPassword} characters`),
+            ),
+          ),
+        }),
+      );
+      if (!result.success) return { ok: false, issues: issuesOf(result.issues) };
+      const { choice, password } = result.output;
+      const withPassword = choice === "PASSWORD" || choice === "PASSWORD_SRP";
+      if (withPassword !== (password !== undefined))
+        return { ok: false, issues: [withPassword ? "password is required" : "password is not asked for"] };
+      if (choice === "PASSWORD_SRP") return { ok: true, answer: { kind: "srp", password: password! } };
+      const responses: Record<string, string> = { ANSWER: choice };
+      if (password !== undefined) responses.PASSWORD = password;
+      return { ok: true, answer: { kind: "responses", responses } };
+    }
+    case "WEB_AUTHN": {
+      const result = check(
+        v.strictObject({
+          credential: v.pipe(
+            v.string(),
+            v.maxLength(maxCredential, `credential must be at most ${maxCredential} characters`),
+            v.check(isAssertion, "credential must be a public-key credential as JSON"),
+          ),
+        }),
+      );
+      if (!result.success) return { ok: false, issues: issuesOf(result.issues) };
+      return { ok: true, answer: { kind: "responses", responses: { CREDENTIAL: result.output.credential } } };
     }
     case "MFA_SETUP": {
       const result = check(codeAnswer(totpCode));
@@ -170,6 +228,28 @@ export function validateAnswer(
     }
     default:
       return { ok: false, issues: ["this challenge cannot be answered"] };
+  }
+}
+
+/** The shape of a WebAuthn AuthenticationResponseJSON, checked before Cognito sees it (Cognito checks the rest). */
+function isAssertion(text: string): boolean {
+  try {
+    const c = JSON.parse(text) as Record<string, unknown> | null;
+    const response = c?.response as Record<string, unknown> | undefined;
+    return (
+      typeof c === "object" &&
+      c !== null &&
+      c.type === "public-key" &&
+      typeof c.id === "string" &&
+      typeof c.rawId === "string" &&
+      typeof response === "object" &&
+      response !== null &&
+      typeof response.clientDataJSON === "string" &&
+      typeof response.authenticatorData === "string" &&
+      typeof response.signature === "string"
+    );
+  } catch {
+    return false;
   }
 }
 

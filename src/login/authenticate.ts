@@ -9,7 +9,7 @@ import { groupsOf, unverifiedClaims } from "../cognito/jwt.ts";
 import type { LoadCognito } from "../cognito/load.ts";
 import { WarrantError } from "../errors.ts";
 import { challengeAttempts, limits } from "../limits.ts";
-import type { WarrantConfig } from "../options.ts";
+import type { FirstFactor, WarrantConfig } from "../options.ts";
 import type { SessionUser } from "../sessions/store.ts";
 import type { Store } from "../storage.ts";
 import { mapAttributes, verifiedOnly } from "../users/mapping.ts";
@@ -26,6 +26,13 @@ import type { PendingChallenges, PublicChallenge } from "./pending.ts";
 
 export type { PublicChallenge } from "./pending.ts";
 
+/** True for the answer that asks for the other factors of USER_AUTH: `{ anotherWay: true }`, exactly. */
+const isAnotherWay = (answer: unknown): boolean =>
+  typeof answer === "object" &&
+  answer !== null &&
+  (answer as { anotherWay?: unknown }).anotherWay === true &&
+  Object.keys(answer).length === 1;
+
 /** The result of {@link LoginCore.authenticate}. */
 export type AuthResult =
   | { ok: true; user: SessionUser; tokens: Tokens }
@@ -39,7 +46,8 @@ export type AuthResult =
  *   longer accepts the challenge. Start the login again.
  * - `invalid_answer`: the answer does not fit the challenge (e.g. a code that is not 6 digits). Nothing
  *   was sent to Cognito and the same id stays valid; `issues` say what to fix, without echoing input.
- * - `invalid_code` / `password_rejected`: Cognito refused the code / the new password (its policy).
+ * - `invalid_code` / `password_rejected` / `passkey_rejected`: Cognito refused the code / the new
+ *   password (its policy) / the passkey's assertion (a wrong or replayed one).
  *   The old id is used up; answer again with `challenge.id` (a new id) while `attemptsLeft` > 0.
  * - `too_many_attempts`: the last allowed wrong answer; the challenge is gone.
  */
@@ -49,7 +57,7 @@ export type RespondResult =
   | { ok: false; reason: "invalid_answer"; issues: string[]; challenge: PublicChallenge }
   | {
       ok: false;
-      reason: "invalid_code" | "password_rejected";
+      reason: "invalid_code" | "password_rejected" | "passkey_rejected";
       attemptsLeft: number;
       challenge: PublicChallenge;
     };
@@ -61,6 +69,11 @@ export interface AuthenticateOptions {
    * login and every challenge answer. Omitted when absent.
    */
   deviceKey?: string;
+  /**
+   * `USER_AUTH` only: the first factor to ask for, in place of `config.preferredChallenge`. With a
+   * password, the sign-in uses it (PASSWORD_SRP unless PASSWORD is preferred).
+   */
+  preferredChallenge?: FirstFactor;
 }
 
 /** What a pending challenge carries to its next step. */
@@ -68,15 +81,32 @@ interface StepContext {
   /** What the person typed at login. */
   login?: string;
   deviceKey?: string;
+  /** The step is a first factor of USER_AUTH (Cognito's answer to InitiateAuth or to SELECT_CHALLENGE). */
+  firstFactor?: boolean;
+  /** The factors SELECT_CHALLENGE offered, carried to the chosen one so its page can offer the others. */
+  available?: string[];
 }
 
 /** The login operations. */
 export interface LoginCore {
-  authenticate(username: string, password: string, options?: AuthenticateOptions): Promise<AuthResult>;
+  authenticate(username: string, password?: string, options?: AuthenticateOptions): Promise<AuthResult>;
   respond(challengeId: string, answer: ChallengeAnswer): Promise<RespondResult>;
   pendingChallenge(challengeId: string): Promise<PublicChallenge | null>;
-  /** After Cognito handed out tokens: read the user, mirror it locally, build the session user. */
-  completeLogin(tokens: Tokens): Promise<AuthResult>;
+  /**
+   * After Cognito handed out tokens: read the user, mirror it locally, build the session user. `keep`:
+   * fields stored on the local record beside the mapped ones (managed login keeps `identities` there).
+   */
+  completeLogin(tokens: Tokens, keep?: Record<string, unknown>): Promise<AuthResult>;
+  /**
+   * Keeps the `Session` SignUp returned, sealed, for the sign-in after the confirmation; returns the id
+   * for the browser that signed up (its sign-up cookie).
+   */
+  holdSignUp(username: string, session: string): Promise<string | null>;
+  /** The held SignUp `Session` of `id` when it was held for `username`; it stays until {@link dropSignUp}. */
+  signUpSession(id: string, username: string): Promise<string | null>;
+  dropSignUp(id: string): Promise<void>;
+  /** Signs a just-confirmed person in with the `Session` ConfirmSignUp returned (USER_AUTH), as `authenticate` does. */
+  signInAfterSignUp(username: string, session: string): Promise<AuthResult>;
 }
 
 /** Builds the login core. */
@@ -85,10 +115,12 @@ export function createLogin(deps: {
   store: Store;
   cognito: LoadCognito;
   pending: PendingChallenges;
+  /** Where SignUp sessions wait for the confirmation (a store of their own, so no challenge id opens one). */
+  signups: PendingChallenges;
 }): LoginCore {
-  const { config, store, pending } = deps;
+  const { config, store, pending, signups } = deps;
 
-  const completeLogin = async (tokens: Tokens): Promise<AuthResult> => {
+  const completeLogin = async (tokens: Tokens, keep: Record<string, unknown> = {}): Promise<AuthResult> => {
     const cognito = await deps.cognito();
     const refuse = (): AuthResult => {
       // The person is valid in Cognito but not allowed here: do not leave a live refresh token behind.
@@ -113,7 +145,7 @@ export function createLogin(deps: {
     const record = await upsertUser(store, {
       username,
       sub,
-      stored,
+      stored: { ...stored, ...keep },
       create: config.createUnknownUsers,
       now: config.now(),
       login: true,
@@ -149,12 +181,15 @@ export function createLogin(deps: {
         `Cognito asked for ${next.name}, which is not supported`,
       );
     }
+    const available = next.availableChallenges ?? context.available;
     let record: StoredChallenge = {
       ...next,
       createdAt: config.now(),
       attempts: 0,
       ...(context.login ? { login: context.login } : {}),
       ...(context.deviceKey ? { deviceKey: context.deviceKey } : {}),
+      ...(context.firstFactor ? { firstFactor: true } : {}),
+      ...(context.firstFactor && available ? { availableChallenges: available } : {}),
     };
     if (record.name === "MFA_SETUP") record = await withTotpSetup(record, context.login ?? record.username);
     // Fresh from Cognito, so its whole TTL is left and put cannot refuse it.
@@ -162,15 +197,29 @@ export function createLogin(deps: {
     return { ok: false, reason: "challenge", challenge };
   };
 
+  /** USER_AUTH from the username (and a password, when one is given up front). */
+  const userAuth = async (
+    username: string,
+    input: { password?: string; preferred?: FirstFactor; session?: string; deviceKey?: string | undefined },
+  ): Promise<AuthResult> => {
+    const step = await (await deps.cognito()).userAuthLogin({ username, ...input });
+    return afterStep(step, {
+      login: username,
+      firstFactor: true,
+      ...(input.deviceKey ? { deviceKey: input.deviceKey } : {}),
+    });
+  };
+
   return {
     completeLogin,
 
-    async authenticate(username, password, options) {
+    async authenticate(username, password = "", options) {
+      const passwordless = config.authFlow === "USER_AUTH";
       if (
         typeof username !== "string" ||
         typeof password !== "string" ||
         username.length === 0 ||
-        password.length === 0 ||
+        (password.length === 0 && !passwordless) ||
         username.length > limits.username ||
         password.length > limits.password
       ) {
@@ -178,6 +227,14 @@ export function createLogin(deps: {
       }
       const deviceKey =
         typeof options?.deviceKey === "string" && options.deviceKey ? options.deviceKey : undefined;
+      if (passwordless) {
+        const preferred = options?.preferredChallenge ?? config.preferredChallenge;
+        return userAuth(username, {
+          ...(password ? { password } : {}),
+          ...(preferred ? { preferred } : {}),
+          deviceKey,
+        });
+      }
       const cognito = await deps.cognito();
       const step =
         config.authFlow === "USER_SRP_AUTH"
@@ -185,6 +242,28 @@ export function createLogin(deps: {
           : await cognito.passwordLogin(username, password);
       return afterStep(step, { login: username, ...(deviceKey ? { deviceKey } : {}) });
     },
+
+    async holdSignUp(username, session) {
+      const held = await signups.put({
+        name: "SIGN_UP",
+        parameters: {},
+        username,
+        session,
+        createdAt: config.now(),
+        attempts: 0,
+      });
+      return held?.id ?? null;
+    },
+
+    async signUpSession(id, username) {
+      const record = await signups.read(id);
+      if (!record || signups.expired(record) || record.username !== username) return null;
+      return record.session;
+    },
+
+    dropSignUp: (id) => signups.remove(id),
+
+    signInAfterSignUp: (username, session) => userAuth(username, { session }),
 
     async pendingChallenge(challengeId) {
       // Claimed here means an answer is on its way to Cognito: no longer pending, whatever storage says.
@@ -201,6 +280,22 @@ export function createLogin(deps: {
       if (pending.expired(record)) {
         await pending.remove(challengeId);
         return expired;
+      }
+      if (isAnotherWay(answer)) {
+        // Only a chosen factor has another way; SELECT_CHALLENGE is already the list of them.
+        if (!record.firstFactor || record.name === "SELECT_CHALLENGE") {
+          const issues = ["this challenge cannot be answered another way"];
+          return {
+            ok: false,
+            reason: "invalid_answer",
+            issues,
+            challenge: pending.view(record, challengeId),
+          };
+        }
+        if (!pending.claim(challengeId)) return expired;
+        await pending.remove(challengeId);
+        // The choice starts again for the same person, without a preference, so Cognito lists every factor.
+        return userAuth(record.login ?? record.username, { deviceKey: record.deviceKey });
       }
       const checked = validateAnswer(record, answer);
       if (!checked.ok) {
@@ -228,6 +323,13 @@ export function createLogin(deps: {
       return afterStep(outcome.step, {
         ...(record.login ? { login: record.login } : {}),
         ...(record.deviceKey ? { deviceKey: record.deviceKey } : {}),
+        // The factor chosen at SELECT_CHALLENGE is still a first factor; what comes after one is not.
+        ...(record.name === "SELECT_CHALLENGE"
+          ? {
+              firstFactor: true,
+              ...(record.availableChallenges ? { available: record.availableChallenges } : {}),
+            }
+          : {}),
       });
     },
   };

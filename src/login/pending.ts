@@ -20,6 +20,8 @@ export interface PublicChallenge extends Challenge {
   id: string;
   /** MFA_SETUP only: the TOTP secret to show (as a QR code of `uri`, and as text to type). */
   totp?: TotpSetup;
+  /** A first factor of USER_AUTH: `{ anotherWay: true }` offers the other factors. */
+  firstFactor?: true;
 }
 
 /** The pending challenges of one warrant. */
@@ -41,15 +43,18 @@ export interface PendingChallenges {
 
 const utf8 = new TextEncoder();
 const idPattern = /^[A-Za-z0-9_-]{20,64}$/;
-const keyOf = (id: string) => `challenges:${encodeHexLowerCase(sha256(utf8.encode(id)))}`;
 
-/** Builds the pending-challenge store. */
+/** Builds the pending-challenge store; `prefix` names its keys (another prefix, another store). */
 export function createPendingChallenges(deps: {
   store: Store;
   keyring: Keyring;
   now: () => number;
+  /** @default "challenges" */
+  prefix?: string;
 }): PendingChallenges {
   const { store, keyring, now } = deps;
+  const prefix = deps.prefix ?? "challenges";
+  const keyOf = (id: string) => `${prefix}:${encodeHexLowerCase(sha256(utf8.encode(id)))}`;
   // Challenge keys answered in this instance, until their TTL would have ended: a second answer that
   // read the record before the first one deleted it is still a replay. (Storage has no atomic take, so
   // across instances the delete-before-send is what keeps an id single use.)
@@ -59,6 +64,8 @@ export function createPendingChallenges(deps: {
     parameters: record.parameters,
     username: record.username,
     ...(record.totp ? { totp: record.totp } : {}),
+    ...(record.availableChallenges ? { availableChallenges: record.availableChallenges } : {}),
+    ...(record.firstFactor ? { firstFactor: true } : {}),
     id,
   });
 

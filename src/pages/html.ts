@@ -52,10 +52,40 @@ label.choice{display:flex;gap:.5rem;align-items:center;font-weight:400;margin:.4
 label.choice input{width:auto}
 fieldset[aria-invalid=true]{border-color:var(--error)}
 .secret{font-size:1.2em;letter-spacing:.05em}
+[hidden]{display:none!important}
+.providers{display:grid;gap:.5rem;margin:0 0 1rem}.providers .button{margin:0;text-align:center}
+.or{text-align:center;margin:1rem 0 0}
 `;
 
 /** The CSP source that allows exactly the built-in stylesheet. */
 export const stylesheetHash: string = `'sha256-${encodeBase64(sha256(new TextEncoder().encode(stylesheet)))}'`;
+
+/** A button on the login page that an extension adds (e.g. "Continue with Google"): a link. */
+export interface LoginButton {
+  label: string;
+  /** Where the button goes (a GET route of the extension, e.g. `/accounts/oauth2/start?provider=Google`). */
+  href: string;
+  /** What the button stands for (e.g. the identity provider's name), for custom pages and tests. */
+  id?: string;
+}
+
+/** What the extensions add to the login page's props. */
+export interface LoginExtras {
+  /** Buttons the extensions add (identity providers of managed login), shown above the form. */
+  buttons?: LoginButton[];
+  /** `false`: only the buttons, no password form (pools without passwords). @default true */
+  passwordForm?: boolean;
+}
+
+/** The login page's extension buttons, as links; empty when there are none. */
+export function buttonList(buttons: readonly LoginButton[]): string {
+  if (!buttons.length) return "";
+  const links = buttons.map(
+    (b) =>
+      `<a class="button secondary" href="${escapeHtml(b.href)}"${b.id ? ` data-provider="${escapeHtml(b.id)}"` : ""}>${escapeHtml(b.label)}</a>`,
+  );
+  return `<div class="providers">\n${links.join("\n")}\n</div>`;
+}
 
 /** Wraps page content in the document frame. */
 export function layout(title: string, content: string, lang = "en"): string {

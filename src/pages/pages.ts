@@ -3,245 +3,54 @@
  * The built-in pages: server-rendered, accessible HTML that works without JavaScript. Each can be
  * replaced through `options.pages` by a function that takes the same props and returns HTML.
  */
-import { escapeHtml, layout } from "./html.ts";
-import { attributeLabel, type Text } from "./text.ts";
+import { challengePage } from "./challenge.ts";
+import { csrfField, field, focusIndex } from "./fields.ts";
+import { buttonList, escapeHtml, layout } from "./html.ts";
+import type { Pages, ProfileItem } from "./props.ts";
+import { attributeLabel } from "./text.ts";
 
-/** What every page gets: the text table, where the routes live, and the form's CSRF token. */
-export interface PageContext {
-  text: Text;
-  basePath: string;
-  /** The CSRF token every form must carry as the `csrf` field. */
-  csrf: string;
-}
+export type { LoginButton, LoginExtras } from "./html.ts";
 
-/** A labelled value on the profile page. */
-export interface ProfileItem {
-  attribute: string;
-  label: string;
-  value: string | undefined;
-  /** For an email or phone number the user has: whether Cognito counts it as verified. */
-  verified?: boolean;
-}
-
-/** A link on a page (e.g. one an extension adds to the profile). */
-export interface PageLink {
-  href: string;
-  label: string;
-}
-
-/** What an extension adds to the staff page of one user. */
-export interface AdminSection {
-  /** The extension's name. */
-  name: string;
-  /** Its HTML, ready to place. */
-  html: string;
-}
-
-/** A field of a form (profile update, login challenge). */
-export interface FormField {
-  /** The form field name (the local field). */
-  name: string;
-  label: string;
-  value: string;
-  type: "text" | "email" | "tel" | "url" | "date" | "password";
-  autocomplete: string;
-  /** `numeric` brings up the digit keypad on phones for codes. */
-  inputmode?: "numeric";
-  required?: boolean;
-  error?: string;
-}
-
-/** A user as the admin pages list them. */
-export interface AdminUserRow {
-  /** The Cognito username (never changes). */
-  username: string;
-  email: string;
-  /** Cognito's status: CONFIRMED, UNCONFIRMED, FORCE_CHANGE_PASSWORD, … */
-  status: string;
-  enabled: boolean;
-  /** The user's attributes through the mapping. */
-  fields: Record<string, string>;
-}
-
-/** One choice of a SELECT_MFA_TYPE challenge. */
-export interface ChallengeChoice {
-  /** The MFA type sent back as `mfaType` (e.g. `SOFTWARE_TOKEN_MFA`). */
-  value: string;
-  label: string;
-}
-
-/** Props of each page. */
-export interface PageProps {
-  login: { ctx: PageContext; error?: string; next?: string; username?: string };
-  challenge: {
-    ctx: PageContext;
-    /** The challenge being answered; absent on the "sign in again" page (expired, used up, too many attempts). */
-    name?: string;
-    /** What to do, or why the sign-in has to start again. */
-    message: string;
-    /** An error about the whole form; errors about one field sit on that field. */
-    error?: string;
-    /** Passwords and attributes (NEW_PASSWORD_REQUIRED) or the code (the MFA challenges). */
-    fields?: FormField[];
-    /** SELECT_MFA_TYPE: the methods to choose from, posted as `mfaType`. */
-    choices?: ChallengeChoice[];
-    /** SELECT_MFA_TYPE: the error tied to the choice. */
-    choiceError?: string;
-    /** MFA_SETUP: the secret and `otpauth://` URI to add to an authenticator app. */
-    totp?: { secret: string; uri: string };
-    /** A safe path to go to after the login, carried in the form's action. */
-    next?: string;
-  };
-  logout: { ctx: PageContext };
-  profile: {
-    ctx: PageContext;
-    items: ProfileItem[];
-    updated: boolean;
-    /** Another confirmation to show (e.g. after a password change). */
-    notice?: string;
-    /** Links the extensions add (e.g. to the API subscriptions). */
-    links?: PageLink[];
-  };
-  /** Proving an email address or phone number with the code Cognito sends to it. */
-  verify: {
-    ctx: PageContext;
-    attribute: "email" | "phone_number";
-    /** The current value, where the code goes; empty when the user has none. */
-    value: string;
-    verified: boolean;
-    /** The code field, when there is something to verify. */
-    fields: FormField[];
-    error?: string;
-    message?: string;
-  };
-  profileUpdate: { ctx: PageContext; fields: FormField[]; error?: string };
-  error: { ctx: PageContext; status: number; message: string; requestId: string };
-  /** Staff: the pool's users, a page at a time (`next` is the token of the next page). */
-  adminUsers: { ctx: PageContext; users: AdminUserRow[]; next?: string };
-  /** Staff: one user, with disable / enable / sign-out-everywhere actions. */
-  adminUser: {
-    ctx: PageContext;
-    user: AdminUserRow & { groups: string[]; sessions: number };
-    done?: "disable" | "enable" | "signout";
-    /** The confirmation of an extension's action. */
-    notice?: string;
-    /** The extensions' sections, in order. */
-    sections?: AdminSection[];
-  };
-  /** Registration: `signup` (the account form) and `confirm` (the code Cognito sent). */
-  signup: {
-    ctx: PageContext;
-    kind: "signup" | "confirm";
-    fields: FormField[];
-    error?: string;
-    message?: string;
-  };
-  /** Password upkeep: change (signed in), forgot (ask for a code), reset (code + new password). */
-  password: {
-    ctx: PageContext;
-    kind: "change" | "forgot" | "reset";
-    fields: FormField[];
-    /** An error about the whole form. */
-    error?: string;
-    /** A note above the form (e.g. "a code is on its way"). */
-    message?: string;
-  };
-}
-
-/** The page renderers; any subset can be passed as `options.pages`. */
-export type Pages = { [K in keyof PageProps]: (props: PageProps[K]) => string };
-
-const csrfField = (ctx: PageContext) => `<input type="hidden" name="csrf" value="${escapeHtml(ctx.csrf)}">`;
-
-function field(f: FormField, autofocus = false): string {
-  const id = `f-${escapeHtml(f.name)}`;
-  const errorId = `${id}-error`;
-  return `<label for="${id}">${escapeHtml(f.label)}</label>
-<input id="${id}" name="${escapeHtml(f.name)}" type="${f.type}" value="${escapeHtml(f.value)}" autocomplete="${escapeHtml(f.autocomplete)}"${
-    f.inputmode ? ` inputmode="${f.inputmode}"` : ""
-  }${f.required ? " required" : ""}${f.error ? ` aria-invalid="true" aria-describedby="${errorId}"` : ""}${
-    autofocus ? " autofocus" : ""
-  }>${f.error ? `<p id="${errorId}" class="error">${escapeHtml(f.error)}</p>` : ""}`;
-}
-
-/** The index of the field to focus: the first one in error, else the first one. */
-function focusIndex(fields: FormField[]): number {
-  const wrong = fields.findIndex((f) => f.error);
-  return wrong === -1 ? 0 : wrong;
-}
-
-function choiceFieldset(choices: ChallengeChoice[], legend: string, error?: string): string {
-  const errorId = "f-mfaType-error";
-  return `<fieldset${error ? ` aria-invalid="true" aria-describedby="${errorId}"` : ""}>
-<legend>${escapeHtml(legend)}</legend>
-${choices
-  .map(
-    (c, i) =>
-      `<label class="choice"><input type="radio" name="mfaType" value="${escapeHtml(c.value)}"${
-        i === 0 && choices.length === 1 ? " checked" : ""
-      } required> ${escapeHtml(c.label)}</label>`,
-  )
-  .join("\n")}
-</fieldset>${error ? `<p id="${errorId}" class="error">${escapeHtml(error)}</p>` : ""}`;
-}
-
-/** A base32 secret in groups of four, easier to read and type. */
-function grouped(secret: string): string {
-  return (secret.match(/.{1,4}/g) ?? []).join(" ");
-}
+export type {
+  AdminSection,
+  AdminUserRow,
+  ChallengeChoice,
+  FormField,
+  PageContext,
+  PageLink,
+  PageProps,
+  Pages,
+  ProfileItem,
+} from "./props.ts";
 
 /** The built-in pages. */
 export const builtinPages: Pages = {
-  login({ ctx, error, next }) {
+  login({ ctx, error, next, buttons = [], passwordForm = true, usernameOnly }) {
     const t = ctx.text;
+    const invalid = error ? ' aria-invalid="true" aria-describedby="login-error"' : "";
+    const providers = buttonList(buttons);
+    const form = `<form method="post" action="${escapeHtml(ctx.basePath)}/login" novalidate>
+${csrfField(ctx)}${next ? `<input type="hidden" name="next" value="${escapeHtml(next)}">` : ""}
+<label for="username">${escapeHtml(t["login.username"])}</label>
+<input id="username" name="username" type="text" autocomplete="username" autocapitalize="none" spellcheck="false" required${invalid} autofocus>
+${
+  usernameOnly
+    ? ""
+    : `<label for="password">${escapeHtml(t["login.password"])}</label>
+<input id="password" name="password" type="password" autocomplete="current-password" required${invalid}>
+`
+}<button type="submit">${escapeHtml(t[usernameOnly ? "login.continue" : "login.submit"])}</button>
+</form>
+<p><a href="${escapeHtml(ctx.basePath)}/password/forgot">${escapeHtml(t["password.forgotLink"])}</a> · <a href="${escapeHtml(ctx.basePath)}/signup">${escapeHtml(t["signup.link"])}</a></p>`;
     return layout(
       t["login.title"],
       `<h1>${escapeHtml(t["login.title"])}</h1>
 ${error ? `<p id="login-error" class="alert error" role="alert">${escapeHtml(error)}</p>` : ""}
-<form method="post" action="${escapeHtml(ctx.basePath)}/login" novalidate>
-${csrfField(ctx)}${next ? `<input type="hidden" name="next" value="${escapeHtml(next)}">` : ""}
-<label for="username">${escapeHtml(t["login.username"])}</label>
-<input id="username" name="username" type="text" autocomplete="username" autocapitalize="none" spellcheck="false" required${
-        error ? ' aria-invalid="true" aria-describedby="login-error"' : ""
-      } autofocus>
-<label for="password">${escapeHtml(t["login.password"])}</label>
-<input id="password" name="password" type="password" autocomplete="current-password" required${
-        error ? ' aria-invalid="true" aria-describedby="login-error"' : ""
-      }>
-<button type="submit">${escapeHtml(t["login.submit"])}</button>
-</form>
-<p><a href="${escapeHtml(ctx.basePath)}/password/forgot">${escapeHtml(t["password.forgotLink"])}</a> · <a href="${escapeHtml(ctx.basePath)}/signup">${escapeHtml(t["signup.link"])}</a></p>`,
+${providers}${providers && passwordForm ? `\n<p class="or">${escapeHtml(t["login.or"])}</p>\n` : ""}${passwordForm ? form : ""}`,
     );
   },
 
-  challenge({ ctx, name, message, error, fields = [], choices = [], choiceError, totp, next }) {
-    const t = ctx.text;
-    const action = `${ctx.basePath}/login/challenge${next ? `?next=${encodeURIComponent(next)}` : ""}`;
-    const answerable = name !== undefined && (fields.length > 0 || choices.length > 0);
-    const setup = totp
-      ? `<p><a href="${escapeHtml(totp.uri)}">${escapeHtml(t["challenge.setupLink"])}</a></p>
-<p>${escapeHtml(t["challenge.setupSecret"])}</p>
-<p><code class="secret" data-totp-secret="${escapeHtml(totp.secret)}">${escapeHtml(grouped(totp.secret))}</code></p>
-<details><summary>${escapeHtml(t["challenge.setupUri"])}</summary><p><code class="uri">${escapeHtml(totp.uri)}</code></p></details>`
-      : "";
-    const focus = choices.length ? -1 : focusIndex(fields);
-    return layout(
-      t["challenge.title"],
-      `<h1>${escapeHtml(t["challenge.title"])}</h1>
-${error ? `<p class="alert error" role="alert">${escapeHtml(error)}</p>` : ""}
-<p>${escapeHtml(message)}</p>
-${
-  answerable
-    ? `${setup}<form method="post" action="${escapeHtml(action)}" novalidate>
-${csrfField(ctx)}
-${choices.length ? choiceFieldset(choices, t["challenge.method"], choiceError) : ""}
-${fields.map((f, i) => field(f, i === focus)).join("\n")}
-<button type="submit">${escapeHtml(t["challenge.submit"])}</button>
-</form>`
-    : `<p><a class="button" href="${escapeHtml(ctx.basePath)}/login">${escapeHtml(t["challenge.restart"])}</a></p>`
-}`,
-    );
-  },
+  challenge: challengePage,
 
   logout({ ctx }) {
     const t = ctx.text;

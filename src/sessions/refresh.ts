@@ -4,8 +4,10 @@
  * (single-flight), re-read after winning (another instance may have refreshed, or the user logged out),
  * and never resurrecting a session deleted meanwhile (SECURITY.md S10, S13). A refresh token Cognito
  * refuses ends the session; an outage keeps it, and while the access token still works the request
- * carries on with it.
+ * carries on with it. A session an extension started (its record's `via`) refreshes through that
+ * extension's {@link TokenService} (managed login: the token endpoint), any other through the SDK.
  */
+import type { RefreshResult } from "../cognito/auth.ts";
 import { groupsOf, unverifiedClaims } from "../cognito/jwt.ts";
 import type { LoadCognito } from "../cognito/load.ts";
 import { WarrantError } from "../errors.ts";
@@ -17,6 +19,29 @@ import { SessionInvalid, type SessionRecord, type Sessions, type SessionUser } f
 /** Refresh when the access token expires within this many ms. */
 export const refreshWindow = 60_000;
 
+/**
+ * How the tokens of one kind of session are refreshed and revoked. The Cognito API is the default one;
+ * an extension brings its own for the sessions it starts (named by the record's `via`).
+ */
+export interface TokenService {
+  /** New tokens, or `{ ok: false }` when the refresh token is refused; an outage throws `WarrantError`. */
+  refresh(username: string, refreshToken: string): Promise<RefreshResult>;
+  /** Revokes a refresh token; throws when that could not be done. */
+  revoke(refreshToken: string): Promise<void>;
+}
+
+/** The token services of extensions, by extension name. */
+export type TokenServices = ReadonlyMap<string, TokenService>;
+
+/** The service that refreshes and revokes a session's tokens: its extension's, else the Cognito API. */
+export async function tokenServiceOf(
+  record: Pick<SessionRecord, "via">,
+  services: TokenServices | undefined,
+  cognito: LoadCognito,
+): Promise<TokenService> {
+  return (record.via ? services?.get(record.via) : undefined) ?? (await cognito());
+}
+
 /** Refreshes a session by id; `null` when the session is gone (ended, or its refresh token refused). */
 export type Refresh = (id: string) => Promise<SessionRecord | null>;
 
@@ -26,6 +51,8 @@ export function createRefresh(deps: {
   store: Store;
   records: Sessions;
   cognito: LoadCognito;
+  /** The extensions' token services, by name. @default none */
+  tokenServices?: TokenServices;
 }): Refresh {
   const { config, store, records } = deps;
   const inflight = new Map<string, Promise<SessionRecord | null>>();
@@ -43,9 +70,10 @@ export function createRefresh(deps: {
       await records.destroy(id, current.username);
       return null;
     }
-    let result: Awaited<ReturnType<Awaited<ReturnType<LoadCognito>>["refresh"]>>;
+    let result: RefreshResult;
     try {
-      result = await (await deps.cognito()).refresh(current.username, tokens.refreshToken);
+      const service = await tokenServiceOf(current, deps.tokenServices, deps.cognito);
+      result = await service.refresh(current.username, tokens.refreshToken);
     } catch (error) {
       const transient =
         error instanceof WarrantError &&

@@ -10,7 +10,7 @@ import type { Tokens } from "../cognito/auth.ts";
 import type { LoadCognito } from "../cognito/load.ts";
 import type { WarrantConfig } from "../options.ts";
 import { type Cookies, isSecure } from "./cookie.ts";
-import { type Refresh, refreshWindow } from "./refresh.ts";
+import { type Refresh, refreshWindow, type TokenServices, tokenServiceOf } from "./refresh.ts";
 import { type Session, type Sessions, type SessionUser, sessionId } from "./store.ts";
 
 /** How long a request whose access token still works waits for its session's refresh, in ms. */
@@ -31,6 +31,8 @@ export interface NewSession {
 export interface Login {
   user: SessionUser;
   tokens: Tokens;
+  /** The extension the login came through (e.g. `"managed-login"`): its token service refreshes the session. */
+  via?: string;
 }
 
 /** The session operations the handler and the application use. */
@@ -60,6 +62,8 @@ export function createSessionCore(deps: {
   refresh: Refresh;
   cookies: Cookies;
   cognito: LoadCognito;
+  /** The extensions' token services, by name. @default none */
+  tokenServices?: TokenServices;
 }): SessionCore {
   const { config, records, refresh, cookies } = deps;
   const secureFor = (request?: Request) =>
@@ -96,7 +100,7 @@ export function createSessionCore(deps: {
     },
 
     async start(login, request) {
-      const { token, id, record } = await records.create(login.user, login.tokens);
+      const { token, id, record } = await records.create(login.user, login.tokens, login.via);
       return {
         token,
         cookie: cookies.issue("session", token, secureFor(request)),
@@ -123,7 +127,9 @@ export function createSessionCore(deps: {
           // Revocation is best effort: a Cognito outage must not keep anyone logged in locally.
           try {
             const tokens = await records.openTokens(id, record);
-            await (await deps.cognito()).revoke(tokens.refreshToken);
+            await (await tokenServiceOf(record, deps.tokenServices, deps.cognito)).revoke(
+              tokens.refreshToken,
+            );
           } catch {}
         }
       }

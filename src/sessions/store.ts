@@ -34,6 +34,8 @@ export interface SessionRecord {
   /** When the access token expires (ms): read without decrypting. */
   accessExpiresAt: number;
   tokens: Sealed;
+  /** The extension that started the session (e.g. `"managed-login"`); absent for the library's own logins. */
+  via?: string;
 }
 
 /** A live session, as `getSession` returns it. */
@@ -46,6 +48,8 @@ export interface Session {
   /** When the session ends unless used again: the earlier of the idle and absolute limits (ms). */
   readonly expiresAt: number;
   readonly accessExpiresAt: number;
+  /** The extension that started the session (e.g. `"managed-login"`); absent for the library's own logins. */
+  readonly via?: string;
   /** Decrypts the Cognito tokens (async; only when Cognito is to be called). */
   tokens(): Promise<Tokens>;
 }
@@ -82,7 +86,8 @@ function isRecord(value: unknown): value is SessionRecord {
     typeof r.lastSeenAt === "number" &&
     typeof r.accessExpiresAt === "number" &&
     typeof r.tokens === "object" &&
-    r.tokens !== null
+    r.tokens !== null &&
+    (r.via === undefined || typeof r.via === "string")
   );
 }
 
@@ -91,7 +96,12 @@ export class SessionInvalid extends Error {}
 
 /** Session operations over a store. */
 export interface Sessions {
-  create(user: SessionUser, tokens: Tokens): Promise<{ token: string; id: string; record: SessionRecord }>;
+  /** A new session; `via` names the extension that started it, if one did. */
+  create(
+    user: SessionUser,
+    tokens: Tokens,
+    via?: string,
+  ): Promise<{ token: string; id: string; record: SessionRecord }>;
   /** Reads and checks a session by id; `null` when absent, malformed or expired (expired ones are deleted). */
   read(id: string): Promise<SessionRecord | null>;
   /** The public view of a record. */
@@ -140,7 +150,7 @@ export function createSessions(config: WarrantConfig, store: Store, keyring: Key
   };
 
   const sessions: Sessions = {
-    async create(user, tokens) {
+    async create(user, tokens, via) {
       const now = config.now();
       const token = newToken();
       const id = sessionId(token);
@@ -153,6 +163,7 @@ export function createSessions(config: WarrantConfig, store: Store, keyring: Key
         expiresAt: now + maxAge * 1000,
         accessExpiresAt: tokens.expiresAt,
         tokens: await keyring.seal(JSON.stringify(tokens), keys.session(id)),
+        ...(via ? { via } : {}),
       };
       await write(id, record, now);
       await index.add(user.username, id);
@@ -179,6 +190,7 @@ export function createSessions(config: WarrantConfig, store: Store, keyring: Key
         lastSeenAt: record.lastSeenAt,
         expiresAt: Math.min(record.expiresAt, record.lastSeenAt + idleTimeout * 1000),
         accessExpiresAt: record.accessExpiresAt,
+        ...(record.via ? { via: record.via } : {}),
         tokens: () => sessions.openTokens(id, record),
       };
     },

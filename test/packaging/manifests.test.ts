@@ -40,6 +40,7 @@ describe("manifests", () => {
     assert.deepEqual(Object.keys(jsr.exports).sort(), npmSubpaths.sort());
     for (const required of [
       ".",
+      "./passkeys",
       "./adapters/node",
       "./adapters/bun",
       "./adapters/deno",

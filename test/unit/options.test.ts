@@ -30,6 +30,16 @@ describe("options", () => {
     ],
     ["unknown authFlow", { ...base, authFlow: "CUSTOM_AUTH" }, /options\.authFlow must be/],
     [
+      "unknown preferredChallenge",
+      { ...base, authFlow: "USER_AUTH", preferredChallenge: "SMS_MFA" },
+      /options\.preferredChallenge must be one of PASSWORD_SRP, PASSWORD, WEB_AUTHN, EMAIL_OTP, SMS_OTP/,
+    ],
+    [
+      "preferredChallenge without USER_AUTH",
+      { ...base, preferredChallenge: "WEB_AUTHN" },
+      /options\.preferredChallenge needs options\.authFlow "USER_AUTH"/,
+    ],
+    [
       "negative maxAge",
       { ...base, session: { maxAge: -1 } },
       /options\.session\.maxAge must be a positive number of seconds/,

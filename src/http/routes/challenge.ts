@@ -18,6 +18,7 @@ import {
   pageContext,
   type RouteDeps,
 } from "../context.ts";
+import { type ChallengeStep, type ChallengeStepContext, extensionsOf } from "../extensions.ts";
 import { attributeField, codeField, passwordField } from "../forms.ts";
 import { anonymousPost, rateLimit } from "../guards.ts";
 import { safeNext } from "../next.ts";
@@ -40,8 +41,28 @@ const challengeForm = (
   const name = challenge.name;
   let fields: FormField[] = [];
   let choices: ChallengeChoice[] = [];
+  let factors: ChallengeChoice[] = [];
+  let hidden: Record<string, string> | undefined;
+  let submit: string | undefined;
   let message = text[`challenge.intro.${name}`] ?? text["challenge.title"];
-  if (name === "NEW_PASSWORD_REQUIRED") {
+  const page = pageContext(ctx, deps, null);
+  const action = `${deps.config.basePath}/login/challenge${options.next ? `?next=${encodeURIComponent(options.next)}` : ""}`;
+  const step = extensionStep(deps, challenge, { action, csrf: page.csrf, text });
+  const available = challenge.availableChallenges ?? [];
+  if (name === "SELECT_CHALLENGE") {
+    // The password has a form of its own; SRP when Cognito offers it, so the password never reaches Cognito.
+    const password = ["PASSWORD_SRP", "PASSWORD"].find((c) => available.includes(c));
+    if (password) {
+      fields = [passwordField("password", text["login.password"], "current-password", errors.password)];
+      hidden = { choice: password };
+      submit = text["challenge.factor.PASSWORD"];
+    }
+    factors = available
+      .filter((c) => c === "EMAIL_OTP" || c === "SMS_OTP")
+      .map((value) => ({ value, label: text[`challenge.factor.${value}`] ?? value }));
+  } else if (name === "WEB_AUTHN") {
+    if (!step) message = text["challenge.passkeyUnavailable"];
+  } else if (name === "NEW_PASSWORD_REQUIRED") {
     fields = [
       passwordField("newPassword", text["challenge.newPassword"], "new-password", errors.newPassword),
       passwordField(
@@ -65,27 +86,50 @@ const challengeForm = (
     }));
   } else {
     fields = [codeField("code", text["challenge.code"], errors.code)];
-    if (name === "SMS_MFA" || name === "EMAIL_OTP") {
+    if (name === "SMS_MFA" || name === "EMAIL_OTP" || name === "SMS_OTP") {
       message = fill(message, {
         destination: challenge.parameters.CODE_DELIVERY_DESTINATION || text["challenge.destination"],
       });
     }
   }
+  const whole = errors.choice ?? errors.credential;
   return html(
     ctx,
     pages.challenge({
-      ctx: pageContext(ctx, deps, null),
+      ctx: page,
       name,
       message,
       fields,
       choices,
+      factors,
+      ...(whole ? { error: whole } : {}),
+      ...(hidden ? { hidden } : {}),
+      ...(submit ? { submit } : {}),
+      ...(step ? { step: step.html } : {}),
+      // Another way only helps when there is one: a pool with a single factor has nothing else to offer.
+      ...(challenge.firstFactor && name !== "SELECT_CHALLENGE" && available.length !== 1
+        ? { anotherWay: true }
+        : {}),
       ...(errors.mfaType ? { choiceError: errors.mfaType } : {}),
       ...(challenge.totp ? { totp: challenge.totp } : {}),
       ...(options.next ? { next: options.next } : {}),
     }),
     options.status ?? 200,
-    more,
+    { ...more, ...(step?.scripts?.length ? { scripts: step.scripts } : {}) },
   );
+};
+
+/** The part of the page an extension adds for this challenge (a passkey step), if one does. */
+const extensionStep = (
+  deps: RouteDeps,
+  challenge: PublicChallenge,
+  context: ChallengeStepContext,
+): ChallengeStep | undefined => {
+  for (const extension of extensionsOf(deps.config)) {
+    const step = extension.challengeStep?.(challenge, context);
+    if (step) return step;
+  }
+  return undefined;
 };
 
 /** Sign-in has to start again (expired, used, too many attempts): a clear page, the cookie expired. */
@@ -117,7 +161,17 @@ const answerOf = (
   body: Body,
 ): { answer: ChallengeAnswer } | { errors: FieldErrors } => {
   const { fields } = body;
+  if (fields.anotherWay !== undefined) return { answer: { anotherWay: true } };
   switch (challenge.name) {
+    case "SELECT_CHALLENGE":
+      return {
+        answer: {
+          choice: fields.choice ?? "",
+          ...(fields.password !== undefined ? { password: fields.password } : {}),
+        },
+      };
+    case "WEB_AUTHN":
+      return { answer: { credential: fields.credential ?? "" } };
     case "NEW_PASSWORD_REQUIRED": {
       const newPassword = fields.newPassword ?? "";
       // Forms always confirm; a JSON client confirms only if it sends the field.
@@ -151,6 +205,11 @@ const answerOf = (
 /** Which fields an `invalid_answer` from `respond` is about, with the generic error to show there. */
 const errorsOf = (text: Text, challenge: PublicChallenge, issues: string[]): FieldErrors => {
   if (challenge.name === "SELECT_MFA_TYPE") return { mfaType: text["challenge.methodRequired"] };
+  if (challenge.name === "SELECT_CHALLENGE")
+    return issues.some((i) => i.startsWith("password"))
+      ? { password: text["challenge.fieldRequired"] }
+      : { choice: text["challenge.methodRequired"] };
+  if (challenge.name === "WEB_AUTHN") return { credential: text["challenge.passkeyRejected"] };
   if (challenge.name !== "NEW_PASSWORD_REQUIRED") return { code: text["challenge.codeInvalid"] };
   const errors: FieldErrors = {};
   for (const issue of issues) {
@@ -167,7 +226,7 @@ const answerRefused = (
   ctx: Ctx,
   deps: RouteDeps,
   challenge: PublicChallenge,
-  error: "invalid_answer" | "invalid_code" | "password_rejected",
+  error: "invalid_answer" | "invalid_code" | "password_rejected" | "passkey_rejected",
   errors: FieldErrors,
   form: { values: Record<string, string>; next?: string; cookies?: string[]; attemptsLeft?: number },
 ): Response => {
@@ -219,16 +278,20 @@ const afterAnswer = async (
         form,
       );
     case "invalid_code":
-    case "password_rejected": {
-      const what =
-        result.reason === "invalid_code" ? text["challenge.codeInvalid"] : text["challenge.passwordRejected"];
+    case "password_rejected":
+    case "passkey_rejected": {
+      const what = {
+        invalid_code: text["challenge.codeInvalid"],
+        password_rejected: text["challenge.passwordRejected"],
+        passkey_rejected: text["challenge.passkeyRejected"],
+      }[result.reason];
       const left = fill(text["challenge.attemptsLeft"], { count: String(result.attemptsLeft) });
-      const field =
-        result.challenge.name === "NEW_PASSWORD_REQUIRED"
-          ? "newPassword"
-          : result.challenge.name === "SELECT_MFA_TYPE"
-            ? "mfaType"
-            : "code";
+      const fieldOf: Record<string, string> = {
+        NEW_PASSWORD_REQUIRED: "newPassword",
+        SELECT_MFA_TYPE: "mfaType",
+        WEB_AUTHN: "credential",
+      };
+      const field = fieldOf[result.challenge.name] ?? "code";
       return answerRefused(
         ctx,
         deps,
@@ -283,7 +346,13 @@ export function challengeRoutes(deps: RouteDeps): Routes {
           await deps.limiter.succeed(challenge.username);
           return finishLogin(ctx, deps, result, next);
         }
-        if (result.reason === "invalid_code" || result.reason === "too_many_attempts") {
+        // Wrong guesses count against the account: codes, passkey assertions, a password chosen at SELECT_CHALLENGE.
+        if (
+          result.reason === "invalid_code" ||
+          result.reason === "passkey_rejected" ||
+          result.reason === "invalid_credentials" ||
+          result.reason === "too_many_attempts"
+        ) {
           await deps.limiter.fail(ctx.request, challenge.username);
         }
         return afterAnswer(ctx, deps, result, form);

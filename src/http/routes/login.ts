@@ -6,6 +6,7 @@
  */
 
 import type { PublicChallenge } from "../../login/authenticate.ts";
+import { escapeHtml, layout } from "../../pages/html.ts";
 import type { Login } from "../../sessions/session.ts";
 import {
   apiError,
@@ -13,6 +14,7 @@ import {
   currentSession,
   html,
   json,
+  loginProps,
   pageContext,
   preSession,
   type RouteDeps,
@@ -27,42 +29,37 @@ export const challengeView = (challenge: PublicChallenge): Record<string, unknow
   name: challenge.name,
   parameters: challenge.parameters,
   ...(challenge.totp ? { totp: challenge.totp } : {}),
+  ...(challenge.availableChallenges ? { availableChallenges: challenge.availableChallenges } : {}),
+  ...(challenge.firstFactor ? { firstFactor: true } : {}),
 });
 
 /** The login page, with an error and the safe `next` to carry. */
 export function loginPage(ctx: Ctx, deps: RouteDeps, status = 200, error?: string, next?: string): Response {
-  return html(
-    ctx,
-    deps.pages.login({
-      ctx: pageContext(ctx, deps, null),
-      ...(error ? { error } : {}),
-      ...(next ? { next } : {}),
-    }),
-    status,
-  );
+  return html(ctx, deps.pages.login(loginProps(ctx, deps, error, next)), status);
 }
 
 /** The one answer to every credential failure: wrong password, unknown, unconfirmed, refused (R7). */
 export function loginFailed(ctx: Ctx, deps: RouteDeps, next?: string, cookies: string[] = []): Response {
   const message = deps.text["login.failed"];
   if (ctx.json) return apiError(ctx, "invalid_credentials", message, {}, { cookies });
-  return html(
-    ctx,
-    deps.pages.login({ ctx: pageContext(ctx, deps, null), error: message, ...(next ? { next } : {}) }),
-    401,
-    { cookies },
-  );
+  return html(ctx, deps.pages.login(loginProps(ctx, deps, message, next)), 401, { cookies });
 }
 
 /**
  * A finished login: a new session id (the one the browser had before is deleted, S5), the pending
  * challenge cookie expired, then 303 to `next` or `loginRedirect` (JSON: 200 `{ user, expiresAt }`).
  */
-export async function finishLogin(ctx: Ctx, deps: RouteDeps, login: Login, next?: string): Promise<Response> {
+export async function finishLogin(
+  ctx: Ctx,
+  deps: RouteDeps,
+  login: Login,
+  next?: string,
+  more: { json?: Record<string, unknown>; cookies?: string[] } = {},
+): Promise<Response> {
   const created = await deps.sessions.replace(ctx.request, login);
-  const cookies = [created.cookie, deps.cookies.expire("challenge", ctx.secure)];
+  const cookies = [created.cookie, deps.cookies.expire("challenge", ctx.secure), ...(more.cookies ?? [])];
   return ctx.json
-    ? json(ctx, { user: login.user, expiresAt: created.session.expiresAt }, 200, { cookies })
+    ? json(ctx, { ...more.json, user: login.user, expiresAt: created.session.expiresAt }, 200, { cookies })
     : redirect(ctx, next ?? deps.config.loginRedirect, { cookies });
 }
 
@@ -72,6 +69,22 @@ export function toChallenge(ctx: Ctx, deps: RouteDeps, challenge: PublicChalleng
   if (ctx.json) return json(ctx, { challenge: challengeView(challenge) }, 200, { cookies });
   const query = next ? `?next=${encodeURIComponent(next)}` : "";
   return redirect(ctx, `${deps.config.basePath}/login/challenge${query}`, { cookies });
+}
+
+/**
+ * After a form post, a page that sends the browser on to another site. Not a 303: the pages' CSP says
+ * `form-action 'self'`, and browsers apply that to the redirects that follow a form post. A `Refresh` is a
+ * navigation of its own; the link is there for a browser that ignores it.
+ */
+function leave(ctx: Ctx, deps: RouteDeps, location: string, cookie: string): Response {
+  const t = deps.text;
+  const body = layout(
+    t["logout.title"],
+    `<h1>${escapeHtml(t["logout.title"])}</h1>
+<p>${escapeHtml(t["logout.leaving"])}</p>
+<p><a class="button" href="${escapeHtml(location)}">${escapeHtml(t["logout.continue"])}</a></p>`,
+  );
+  return html(ctx, body, 200, { cookies: [cookie], headers: { refresh: `0; url=${location}` } });
 }
 
 /** `/login`, `/logout` and `/session`. */
@@ -114,8 +127,12 @@ export function loginRoutes(deps: RouteDeps): Routes {
         const session = await currentSession(ctx, deps);
         await formBody(ctx, deps, () => (session ? session.id : preSession(ctx, deps)));
         const { cookie } = await deps.sessions.end(ctx.request);
-        return ctx.json
-          ? json(ctx, { ok: true }, 200, { cookies: [cookie] })
+        // A session an extension started may end somewhere else too (managed login: Cognito's /logout).
+        const away = session?.via ? deps.afterLogout(session.via, ctx) : undefined;
+        if (ctx.json)
+          return json(ctx, { ok: true, ...(away ? { redirect: away } : {}) }, 200, { cookies: [cookie] });
+        return away
+          ? leave(ctx, deps, away, cookie)
           : redirect(ctx, `${deps.config.basePath}/login`, { cookies: [cookie] });
       },
     },

@@ -11,7 +11,9 @@
  * says "not confirmed", so a login that answers `user_not_confirmed` is that proof; only then is the code
  * sent.
  */
+import type { AuthResult } from "../../login/authenticate.ts";
 import type { FormField } from "../../pages/pages.ts";
+import { randomToken } from "../../sessions/cookie.ts";
 import { reverseMap } from "../../users/mapping.ts";
 import { validateFields } from "../../users/store.ts";
 import {
@@ -37,6 +39,25 @@ import { anonymousPost, rateLimit } from "../guards.ts";
 import type { Routes } from "../router.ts";
 import { finishLogin, toChallenge } from "./login.ts";
 import { codeOf, codePattern } from "./password.ts";
+
+/**
+ * The sign-in after a confirmation, with the Session ConfirmSignUp returned. The account is confirmed
+ * whatever happens here, so a refusal (an app client without USER_AUTH) or an outage leaves the person
+ * at "confirmed, sign in", and the outage goes to `onError`.
+ */
+async function signInAfterSignUp(
+  ctx: Ctx,
+  deps: RouteDeps,
+  username: string,
+  session: string,
+): Promise<AuthResult | null> {
+  try {
+    return await deps.login.signInAfterSignUp(username, session);
+  } catch (error) {
+    deps.onError(error, ctx.requestId);
+    return null;
+  }
+}
 
 /** `/signup` and `/signup/confirm`. */
 export function signupRoutes(deps: RouteDeps): Routes {
@@ -137,11 +158,24 @@ export function signupRoutes(deps: RouteDeps): Routes {
           }
         }
         const username = result.ok ? result.username : mail;
+        // Every sign-up gets a sign-up cookie alike (R7); it names the held Session when Cognito gave one.
+        const held =
+          result.ok && result.session ? await deps.login.holdSignUp(username, result.session) : null;
+        const cookies = [deps.cookies.issue("signup", held ?? randomToken(), ctx.secure)];
         // A generated username (pools that sign in by an alias) is what confirmation needs; an email one
         // is not repeated, so an existing address and a new one answer byte for byte alike (R7).
         return ctx.json
-          ? json(ctx, { ok: true, message: text["signup.sent"], ...(username !== mail ? { username } : {}) })
-          : redirect(ctx, `${base}/signup/confirm?sent=1&username=${encodeURIComponent(username)}`);
+          ? json(
+              ctx,
+              { ok: true, message: text["signup.sent"], ...(username !== mail ? { username } : {}) },
+              200,
+              {
+                cookies,
+              },
+            )
+          : redirect(ctx, `${base}/signup/confirm?sent=1&username=${encodeURIComponent(username)}`, {
+              cookies,
+            });
       },
     },
 
@@ -167,6 +201,9 @@ export function signupRoutes(deps: RouteDeps): Routes {
         if (Object.keys(errors).length) return again();
         await rateLimit(ctx, deps, username);
         // The password first (C10): right for an unconfirmed account means Cognito says "not confirmed".
+        // Holding the SignUp Session is no such proof: the victim's browser, whose sign-up of an address
+        // taken first was answered like a new one, holds none, and its confirmation would open the account
+        // with the password the attacker chose.
         const proof = await deps.login.authenticate(username, password);
         if (proof.ok) return finishLogin(ctx, deps, proof, undefined);
         if (proof.reason === "challenge") return toChallenge(ctx, deps, proof.challenge);
@@ -175,20 +212,39 @@ export function signupRoutes(deps: RouteDeps): Routes {
           errors.code = text["signup.confirmFailed"];
           return again();
         }
-        const result = await (await deps.cognito()).confirmSignUp({ username, code });
+        const signup = deps.cookies.read(ctx.request, "signup", ctx.secure);
+        const held = signup ? await deps.login.signUpSession(signup, username) : null;
+        const result = await (await deps.cognito()).confirmSignUp({
+          username,
+          code,
+          ...(held ? { session: held } : {}),
+        });
         if (!result.ok) {
           await deps.limiter.fail(ctx.request, username);
           errors.code = text["signup.confirmFailed"];
           return again();
         }
         await deps.limiter.succeed(username);
-        // Confirmed by the person who chose the password: signed in straight away.
-        const login = await deps.login.authenticate(username, password);
-        if (login.ok) return finishLogin(ctx, deps, login, undefined);
-        if (login.reason === "challenge") return toChallenge(ctx, deps, login.challenge);
+        const cookies = signup ? [deps.cookies.expire("signup", ctx.secure)] : [];
+        if (signup && held) await deps.login.dropSignUp(signup);
+        // Confirmed by the person who chose the password: signed in straight away, with the Session
+        // Cognito handed back when there is one, else with that password.
+        const signedIn = result.session
+          ? await signInAfterSignUp(ctx, deps, username, result.session)
+          : await deps.login.authenticate(username, password);
+        if (signedIn?.ok)
+          return finishLogin(ctx, deps, signedIn, undefined, {
+            json: { ok: true, message: text["signup.signedIn"] },
+            cookies,
+          });
+        if (signedIn?.reason === "challenge") {
+          const response = toChallenge(ctx, deps, signedIn.challenge);
+          for (const cookie of cookies) response.headers.append("set-cookie", cookie);
+          return response;
+        }
         return ctx.json
-          ? json(ctx, { ok: true, message: text["signup.confirmed"] })
-          : redirect(ctx, `${base}/login`);
+          ? json(ctx, { ok: true, message: text["signup.confirmed"] }, 200, { cookies })
+          : redirect(ctx, `${base}/login`, { cookies });
       },
     },
   };
