@@ -22,6 +22,8 @@ export const fieldLimits: Readonly<Record<string, number>> = Object.freeze({
   confirmPassword: 256,
   code: 32,
   csrf: 256,
+  // A WebAuthn response (JSON with the attestation), checked whole by the route that takes it.
+  credential: 32 * 1024,
 });
 
 /** The longest value of any field without its own entry in {@link fieldLimits} (Cognito's own attribute cap). */

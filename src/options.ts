@@ -128,16 +128,11 @@ export interface WarrantOptions {
   rateLimit?: RateLimitOptions | false;
   /** How long a storage call may take before the request fails with 503, in ms. @default 3000 */
   storageTimeout?: number;
-  /**
-   * How long one Cognito call may take, retries included, before it counts as an outage (503 with
-   * Retry-After, the session kept), in ms. @default 5000
-   */
+  /** How long one Cognito call may take, retries included, before it is an outage (503), in ms. @default 5000 */
   cognitoTimeout?: number;
   /**
-   * The Cognito attributes a person may write about themselves through the profile update and sign-up
-   * forms (of those `attributeMapping` maps). A `custom:` attribute is writable only when listed here;
-   * restrict the app client's WriteAttributes in Cognito to the same list.
-   * @default the standard profile attributes: name, given_name, family_name, middle_name, nickname, preferred_username, profile, picture, website, email, gender, birthdate, zoneinfo, locale, phone_number, address
+   * The Cognito attributes people may write about themselves (profile update, sign-up); a `custom:` one
+   * only when listed. Restrict the app client's WriteAttributes to the same list. @default standardWritableAttributes
    */
   writableAttributes?: string[];
   /** The clock, in ms since the epoch (tests inject one). @default Date.now */
@@ -151,6 +146,10 @@ export interface WarrantOptions {
   extensions?: ExtensionBase[];
 }
 
+const ms = v.pipe(
+  v.number("must be a positive number of ms"),
+  v.minValue(1, "must be a positive number of ms"),
+);
 const nonEmpty = v.pipe(v.string("must be a non-empty string"), v.minLength(1, "must be a non-empty string"));
 const seconds = v.pipe(
   v.number("must be a positive number of seconds"),
@@ -273,12 +272,8 @@ const schema = v.strictObject(
         "must be false or { perAccount?, perAddress?, window?, clientAddressHeader? } with whole positive numbers",
       ),
     ),
-    storageTimeout: v.optional(
-      v.pipe(v.number("must be a positive number of ms"), v.minValue(1, "must be a positive number of ms")),
-    ),
-    cognitoTimeout: v.optional(
-      v.pipe(v.number("must be a positive number of ms"), v.minValue(1, "must be a positive number of ms")),
-    ),
+    storageTimeout: v.optional(ms),
+    cognitoTimeout: v.optional(ms),
     writableAttributes: v.optional(v.array(nonEmpty, "must be an array of Cognito attribute names")),
     now: v.optional(v.function("must be a function that returns ms since the epoch")),
     totpIssuer: v.optional(
@@ -312,28 +307,12 @@ export const defaultAttributeMapping: Readonly<Record<string, string>> = Object.
   family_name: "last_name",
 });
 
-/**
- * The standard Cognito attributes a person may write about themselves by default (`writableAttributes`):
- * the OpenID profile claims Cognito stores, never a `custom:` one.
- */
-export const standardWritableAttributes: readonly string[] = Object.freeze([
-  "name",
-  "given_name",
-  "family_name",
-  "middle_name",
-  "nickname",
-  "preferred_username",
-  "profile",
-  "picture",
-  "website",
-  "email",
-  "gender",
-  "birthdate",
-  "zoneinfo",
-  "locale",
-  "phone_number",
-  "address",
-]);
+/** What people may write by default (`writableAttributes`): the standard profile attributes, no `custom:` one. */
+export const standardWritableAttributes: readonly string[] = Object.freeze(
+  "name given_name family_name middle_name nickname preferred_username profile picture website email gender birthdate zoneinfo locale phone_number address".split(
+    " ",
+  ),
+);
 
 /** The validated, defaulted, frozen configuration. */
 export interface WarrantConfig {

@@ -45,14 +45,17 @@ import { codeOf, codePattern } from "./password.ts";
  * whatever happens here, so a refusal (an app client without USER_AUTH) or an outage leaves the person
  * at "confirmed, sign in", and the outage goes to `onError`.
  */
-async function signInAfterSignUp(
+/**
+ * The sign-in after a confirmation, which must not turn a done confirmation into a 5xx: an outage here
+ * is logged and the person is told to sign in.
+ */
+async function signInAfterConfirm(
   ctx: Ctx,
   deps: RouteDeps,
-  username: string,
-  session: string,
+  signIn: () => Promise<AuthResult>,
 ): Promise<AuthResult | null> {
   try {
-    return await deps.login.signInAfterSignUp(username, session);
+    return await signIn();
   } catch (error) {
     deps.onError(error, ctx.requestId);
     return null;
@@ -229,9 +232,10 @@ export function signupRoutes(deps: RouteDeps): Routes {
         if (signup && held) await deps.login.dropSignUp(signup);
         // Confirmed by the person who chose the password: signed in straight away, with the Session
         // Cognito handed back when there is one, else with that password.
-        const signedIn = result.session
-          ? await signInAfterSignUp(ctx, deps, username, result.session)
-          : await deps.login.authenticate(username, password);
+        const { session } = result;
+        const signedIn = await signInAfterConfirm(ctx, deps, () =>
+          session ? deps.login.signInAfterSignUp(username, session) : deps.login.authenticate(username, password),
+        );
         if (signedIn?.ok)
           return finishLogin(ctx, deps, signedIn, undefined, {
             json: { ok: true, message: text["signup.signedIn"] },
