@@ -234,7 +234,9 @@ export function signupRoutes(deps: RouteDeps): Routes {
         // Cognito handed back when there is one, else with that password.
         const { session } = result;
         const signedIn = await signInAfterConfirm(ctx, deps, () =>
-          session ? deps.login.signInAfterSignUp(username, session) : deps.login.authenticate(username, password),
+          session
+            ? deps.login.signInAfterSignUp(username, session)
+            : deps.login.authenticate(username, password),
         );
         if (signedIn?.ok)
           return finishLogin(ctx, deps, signedIn, undefined, {
