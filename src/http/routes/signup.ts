@@ -87,7 +87,11 @@ export function signupRoutes(deps: RouteDeps): Routes {
       error: errors.username,
     }),
     codeField("code", text["password.code"], errors.code),
-    passwordField("password", text["login.password"], "current-password", errors.password),
+    // Needed unless this browser holds the sign-up's Session (checked on the server either way).
+    {
+      ...passwordField("password", text["login.password"], "current-password", errors.password),
+      required: false,
+    },
   ];
   const signupPage = (
     ctx: Ctx,
@@ -198,25 +202,26 @@ export function signupRoutes(deps: RouteDeps): Routes {
         const errors: FieldErrors = {};
         if (username.length === 0) errors.username = text["password.badCode"];
         if (!codePattern.test(code)) errors.code = text["password.badCode"];
-        if (password.length === 0) errors.password = text["signup.confirmFailed"];
         const again = () =>
           fieldErrors(ctx, errors, () => signupPage(ctx, "confirm", confirmFields(username, errors), 400));
         if (Object.keys(errors).length) return again();
         await rateLimit(ctx, deps, username);
-        // The password first (C10): right for an unconfirmed account means Cognito says "not confirmed".
-        // Holding the SignUp Session is no such proof: the victim's browser, whose sign-up of an address
-        // taken first was answered like a new one, holds none, and its confirmation would open the account
-        // with the password the attacker chose.
-        const proof = await deps.login.authenticate(username, password);
-        if (proof.ok) return finishLogin(ctx, deps, proof, undefined);
-        if (proof.reason === "challenge") return toChallenge(ctx, deps, proof.challenge);
-        if (proof.reason !== "user_not_confirmed") {
-          await deps.limiter.fail(ctx.request, username);
-          errors.code = text["signup.confirmFailed"];
-          return again();
-        }
+        // C10: the confirming person must be the one who chose the password. The Session a successful
+        // SignUp returned proves it for the browser that holds it (that SignUp set the password); a
+        // sign-up answered like a new one for a taken address holds none. Anyone else proves it with the
+        // password: right for an unconfirmed account means Cognito says "not confirmed", nothing else.
         const signup = deps.cookies.read(ctx.request, "signup", ctx.secure);
         const held = signup ? await deps.login.signUpSession(signup, username) : null;
+        if (!held) {
+          const proof = password ? await deps.login.authenticate(username, password) : null;
+          if (proof?.ok) return finishLogin(ctx, deps, proof, undefined);
+          if (proof?.reason === "challenge") return toChallenge(ctx, deps, proof.challenge);
+          if (proof?.reason !== "user_not_confirmed") {
+            await deps.limiter.fail(ctx.request, username);
+            errors.code = text["signup.confirmFailed"];
+            return again();
+          }
+        }
         const result = await (await deps.cognito()).confirmSignUp({
           username,
           code,
@@ -233,10 +238,12 @@ export function signupRoutes(deps: RouteDeps): Routes {
         // Confirmed by the person who chose the password: signed in straight away, with the Session
         // Cognito handed back when there is one, else with that password.
         const { session } = result;
-        const signedIn = await signInAfterConfirm(ctx, deps, () =>
+        const signedIn = await signInAfterConfirm(ctx, deps, async () =>
           session
             ? deps.login.signInAfterSignUp(username, session)
-            : deps.login.authenticate(username, password),
+            : password
+              ? deps.login.authenticate(username, password)
+              : { ok: false, reason: "invalid_credentials" },
         );
         if (signedIn?.ok)
           return finishLogin(ctx, deps, signedIn, undefined, {
