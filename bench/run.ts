@@ -1,15 +1,17 @@
 /**
  * @module
  * `npm run bench`: every benchmark of the project, one after another (never two at once): SRP
- * (bench/srp), the session hot path (bench/session), ours beside the peers on Node, Bun and Deno
- * (bench/peers, bench/RESULTS.md) and cold start in workerd and module evaluation (bench/cold; it
- * builds dist/ first, since Node's figure is for the package as npm installs it).
+ * (bench/srp), the session hot path (bench/session), the Node adapter against srvx and node:http
+ * (bench/node), ours beside the peers on Node, Bun and Deno (bench/peers, bench/RESULTS.md) and cold
+ * start in workerd and module evaluation (bench/cold; it builds dist/ first, since Node's figure is for
+ * the package as npm installs it).
  */
 import { spawnSync } from "node:child_process";
 import { fileURLToPath } from "node:url";
 
 await import("./srp/run.ts");
 await import("./session/run.ts");
+await import("./node/run.ts");
 await import("./peers/run.ts");
 const build = spawnSync(process.execPath, ["--import", "tsx", "scripts/build.ts"], {
   cwd: fileURLToPath(new URL("../", import.meta.url)),

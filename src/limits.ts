@@ -10,6 +10,26 @@ export const limits: { readonly username: number; readonly password: number } = 
 };
 
 /**
+ * The longest value each named form or JSON field may hold, checked by the body reader as it parses,
+ * before any pattern runs on the value or any Cognito call is made. Other fields get {@link maxFieldLength}.
+ */
+export const fieldLimits: Readonly<Record<string, number>> = Object.freeze({
+  username: 128,
+  email: 128,
+  password: 256,
+  currentPassword: 256,
+  newPassword: 256,
+  confirmPassword: 256,
+  code: 32,
+  csrf: 256,
+  // A WebAuthn response (JSON with the attestation), checked whole by the route that takes it.
+  credential: 32 * 1024,
+});
+
+/** The longest value of any field without its own entry in {@link fieldLimits} (Cognito's own attribute cap). */
+export const maxFieldLength = 2048;
+
+/**
  * How long a pending challenge may be answered, in seconds, counted from when Cognito issued it: as
  * long as Cognito's own challenge session lives, and no longer.
  */

@@ -129,6 +129,13 @@ export interface WarrantOptions {
   rateLimit?: RateLimitOptions | false;
   /** How long a storage call may take before the request fails with 503, in ms. @default 3000 */
   storageTimeout?: number;
+  /** How long one Cognito call may take, retries included, before it is an outage (503), in ms. @default 5000 */
+  cognitoTimeout?: number;
+  /**
+   * The Cognito attributes people may write about themselves (profile update, sign-up); a `custom:` one
+   * only when listed. Restrict the app client's WriteAttributes to the same list. @default standardWritableAttributes
+   */
+  writableAttributes?: string[];
   /** The clock, in ms since the epoch (tests inject one). @default Date.now */
   now?: () => number;
   /**
@@ -145,6 +152,10 @@ export interface WarrantOptions {
   extensions?: ExtensionBase[];
 }
 
+const ms = v.pipe(
+  v.number("must be a positive number of ms"),
+  v.minValue(1, "must be a positive number of ms"),
+);
 const nonEmpty = v.pipe(v.string("must be a non-empty string"), v.minLength(1, "must be a non-empty string"));
 const seconds = v.pipe(
   v.number("must be a positive number of seconds"),
@@ -268,9 +279,9 @@ const schema = v.strictObject(
         "must be false or { perAccount?, perAddress?, window?, clientAddressHeader? } with whole positive numbers",
       ),
     ),
-    storageTimeout: v.optional(
-      v.pipe(v.number("must be a positive number of ms"), v.minValue(1, "must be a positive number of ms")),
-    ),
+    storageTimeout: v.optional(ms),
+    cognitoTimeout: v.optional(ms),
+    writableAttributes: v.optional(v.array(nonEmpty, "must be an array of Cognito attribute names")),
     now: v.optional(v.function("must be a function that returns ms since the epoch")),
     totpIssuer: v.optional(
       v.pipe(
@@ -303,6 +314,13 @@ export const defaultAttributeMapping: Readonly<Record<string, string>> = Object.
   family_name: "last_name",
 });
 
+/** What people may write by default (`writableAttributes`): the standard profile attributes, no `custom:` one. */
+export const standardWritableAttributes: readonly string[] = Object.freeze(
+  "name given_name family_name middle_name nickname preferred_username profile picture website email gender birthdate zoneinfo locale phone_number address".split(
+    " ",
+  ),
+);
+
 /** The validated, defaulted, frozen configuration. */
 export interface WarrantConfig {
   readonly userPoolId: string;
@@ -330,6 +348,8 @@ export interface WarrantConfig {
   readonly onError: ((error: unknown, requestId: string) => void) | undefined;
   readonly modPow: ModPow | undefined;
   readonly storageTimeout: number;
+  readonly cognitoTimeout: number;
+  readonly writableAttributes: readonly string[];
   readonly rateLimit: Readonly<RateLimitOptions> | false;
   readonly now: () => number;
   readonly totpIssuer: string;
@@ -428,6 +448,8 @@ export function resolveConfig(options: WarrantOptions): WarrantConfig {
     onError: o.onError as WarrantConfig["onError"],
     modPow: o.modPow as WarrantConfig["modPow"],
     storageTimeout: o.storageTimeout ?? 3000,
+    cognitoTimeout: o.cognitoTimeout ?? 5000,
+    writableAttributes: Object.freeze([...(o.writableAttributes ?? standardWritableAttributes)]),
     rateLimit: o.rateLimit === false ? false : Object.freeze({ ...(o.rateLimit ?? {}) }),
     now: (o.now as (() => number) | undefined) ?? Date.now,
     totpIssuer: o.totpIssuer ?? o.userPoolId,

@@ -11,6 +11,7 @@ import type { TokenUse, VerifyResult } from "./cognito/verify.ts";
 import { type BearerContext, type BearerOptions, createBearer } from "./http/bearer.ts";
 import { tokenServices, type WarrantExtension } from "./http/extensions.ts";
 import { createHandler } from "./http/handler.ts";
+import { memoryStoreWarning } from "./http/origin.ts";
 import type { ProtectedHandler } from "./http/protect.ts";
 import type { ChallengeAnswer } from "./login/answers.ts";
 import {
@@ -106,7 +107,8 @@ export interface Warrant {
  */
 export function createWarrant(options: WarrantOptions): Warrant {
   const config = resolveConfig(options);
-  const store = createStore(options.storage ?? createStorage(), config.storageTimeout);
+  const storage = options.storage ?? createStorage();
+  const store = createStore(storage, config.storageTimeout);
   const cognito = cognitoLoader(config);
   const keyring = createKeyring(config.secrets);
   const records = createSessions(config, store, keyring);
@@ -119,6 +121,20 @@ export function createWarrant(options: WarrantOptions): Warrant {
   const login = createLogin({ config, store, cognito, pending, signups });
   const verifier = lazyVerifier(config);
   const http = createHandler({ config, store, cookies, sessions, login, cognito, keyring, verifier });
+  let handler = http.handler;
+  if (storage.getMount?.("")?.driver?.name === "memory") {
+    // E6: warned once, at construction for a configured origin or at the first request from another.
+    let warned = false;
+    const check = memoryStoreWarning((message) => {
+      warned = true;
+      console.warn(message);
+    });
+    for (const origin of config.origins ?? []) check(origin);
+    handler = (request) => {
+      if (!warned) check(new URL(request.url).origin);
+      return http.handler(request);
+    };
+  }
   return {
     config,
     authenticate: login.authenticate,
@@ -129,7 +145,7 @@ export function createWarrant(options: WarrantOptions): Warrant {
     logout: sessions.end,
     signOutEverywhere: sessions.endAll,
     getUser: (username) => store.get<LocalUser>(userKey(username)),
-    handler: http.handler,
+    handler,
     protect: http.protect,
     verifyToken: (token, tokenUse) => verifier.verify(token, tokenUse),
     bearer: createBearer(verifier),

@@ -204,34 +204,71 @@ export async function confirmForgotPassword(
   }
 }
 
+/** What a pool taught about sign-up names; one per client, so it is learnt once. */
+export interface SignUpNaming {
+  /**
+   * The pool signs in by an email alias (AliasAttributes), so a username may not look like an email:
+   * sign-ups get a generated username.
+   */
+  generated: boolean;
+}
+
 /**
- * SignUp. `exists` (UsernameExistsException) is for the page to answer like a new account (R7);
- * `weak_password` is the pool's password policy; `refused` is anything else about the account. The
- * `session` Cognito returns (pools with choice-based sign-in) lets ConfirmSignUp sign the person in.
+ * SignUp, under the Cognito username the pool wants: the email itself in pools that sign in by email
+ * (UsernameAttributes) and in plain ones; a generated one in pools that sign in by an email alias, which
+ * refuse an email-shaped username with InvalidParameterException. Such a refusal is answered by one more
+ * SignUp under a generated name (nothing was created by the first); when that one passes, the pool is
+ * known to use an alias and later sign-ups go straight to a generated name. The result carries the
+ * Cognito username, which confirmation needs, and the `session` Cognito returns (pools with choice-based
+ * sign-in), which lets ConfirmSignUp sign the person in.
+ *
+ * `exists` (UsernameExistsException) is for the page to answer like a new account (R7); `weak_password`
+ * is the pool's password policy; `refused` is anything else about the account.
  */
 export async function signUp(
   cognito: Cognito,
   config: WarrantConfig,
-  input: { username: string; password: string; attributes: { Name: string; Value: string }[] },
-): Promise<{ ok: true; session?: string } | { ok: false; reason: "exists" | "weak_password" | "refused" }> {
-  try {
-    const out = await cognito.send<{ Session?: string }>(
-      new SignUpCommand({
-        ClientId: config.clientId,
-        Username: input.username,
-        Password: input.password,
-        UserAttributes: input.attributes,
-        ...secretHashField(config, input.username),
-      }),
-      { during: "signing up", raw: true },
-    );
-    return out?.Session ? { ok: true, session: out.Session } : { ok: true };
-  } catch (error) {
-    const name = refusalName(error, "signing up");
-    if (name === "InvalidPasswordException") return { ok: false, reason: "weak_password" };
-    if (name === "UsernameExistsException") return { ok: false, reason: "exists" };
-    return { ok: false, reason: "refused" };
+  naming: SignUpNaming,
+  input: { email: string; password: string; attributes: { Name: string; Value: string }[] },
+): Promise<
+  | { ok: true; username: string; session?: string }
+  | { ok: false; reason: "exists" | "weak_password" | "refused" }
+> {
+  const attempt = async (username: string): Promise<{ session?: string } | string> => {
+    try {
+      const out = await cognito.send<{ Session?: string }>(
+        new SignUpCommand({
+          ClientId: config.clientId,
+          Username: username,
+          Password: input.password,
+          UserAttributes: input.attributes,
+          ...secretHashField(config, username),
+        }),
+        { during: "signing up", raw: true },
+      );
+      return out?.Session ? { session: out.Session } : {};
+    } catch (error) {
+      return refusalName(error, "signing up") ?? "unknown";
+    }
+  };
+  let refused: string | undefined;
+  if (!naming.generated) {
+    const first = await attempt(input.email);
+    if (typeof first !== "string") return { ok: true, username: input.email, ...first };
+    refused = first;
   }
+  if (naming.generated || refused === "InvalidParameterException") {
+    const username = crypto.randomUUID();
+    const second = await attempt(username);
+    if (typeof second !== "string") {
+      naming.generated = true;
+      return { ok: true, username, ...second };
+    }
+    refused = second;
+  }
+  if (refused === "InvalidPasswordException") return { ok: false, reason: "weak_password" };
+  if (refused === "UsernameExistsException") return { ok: false, reason: "exists" };
+  return { ok: false, reason: "refused" };
 }
 
 /**

@@ -84,11 +84,15 @@ export interface CognitoApi {
     code: string;
     password: string;
   }): Promise<{ ok: true } | { ok: false; reason: "bad_code" | "weak_password" }>;
+  /** SignUp under the username the pool wants (the email, or a generated one in alias pools). */
   signUp(input: {
-    username: string;
+    email: string;
     password: string;
     attributes: { Name: string; Value: string }[];
-  }): Promise<{ ok: true; session?: string } | { ok: false; reason: "exists" | "weak_password" | "refused" }>;
+  }): Promise<
+    | { ok: true; username: string; session?: string }
+    | { ok: false; reason: "exists" | "weak_password" | "refused" }
+  >;
   confirmSignUp(input: {
     username: string;
     code: string;
@@ -103,6 +107,7 @@ export interface CognitoApi {
 /** Builds the SDK client and binds every call to it. Never touches the network. */
 export function createCognitoApi(config: WarrantConfig): CognitoApi {
   const client = createCognito(config);
+  const naming = { generated: false };
   return {
     client,
     passwordLogin: (username, password) => passwordLogin(client, config, username, password),
@@ -121,7 +126,7 @@ export function createCognitoApi(config: WarrantConfig): CognitoApi {
       changePassword(client, accessToken, previous, proposed),
     forgotPassword: (username) => forgotPassword(client, config, username),
     confirmForgotPassword: (input) => confirmForgotPassword(client, config, input),
-    signUp: (input) => signUp(client, config, input),
+    signUp: (input) => signUp(client, config, naming, input),
     confirmSignUp: (input) => confirmSignUp(client, config, input),
     listUsers: (pageToken) => listUsers(client, config, pageToken),
     getPoolUser: (username) => getPoolUser(client, config, username),

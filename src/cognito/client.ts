@@ -1,20 +1,31 @@
 /**
  * @module
- * The AWS SDK client, built once per warrant, and `send` with the retry policy of SECURITY.md E5:
- * the SDK's own retries are off; calls that are safe to repeat (GetUser, refresh, revoke) are retried
- * on throttling and outages with backoff; challenge answers, sign-ups and logins are sent once.
+ * The AWS SDK client, built once per warrant, and `send` with the deadline and retry policy of
+ * SECURITY.md C5 and E5: every call has one deadline (`cognitoTimeout`), retries included; the SDK's own
+ * retries are off; calls that are safe to repeat (GetUser, refresh, revoke) are retried on throttling and
+ * outages with backoff while the deadline allows; challenge answers, sign-ups and logins are sent once.
+ *
+ * A wrong or missing client secret makes Cognito answer every call of the app client with
+ * NotAuthorizedException, the same name a wrong password gets. So the client decides from the call, not
+ * from Cognito's wording: when a call that authenticates the app client (one that names `ClientId`) is
+ * refused that way, and no such call has succeeded yet, it asks Cognito once more with a call whose only
+ * possible NotAuthorizedException is the secret (the first SRP step for a name nobody has). That answer
+ * is loud (`client_secret_mismatch`) or clears the secret for the life of the client.
  */
 
 import type { WarrantConfig } from "../options.ts";
-import { classify, toWarrantError } from "./errors.ts";
-import { CognitoIdentityProviderClient } from "./sdk.ts";
+import { CognitoTimeout, classify, cognitoName, secretMismatch, toWarrantError } from "./errors.ts";
+import { CognitoIdentityProviderClient, InitiateAuthCommand } from "./sdk.ts";
+import { withSecretHash } from "./secret-hash.ts";
+import { createSrpClient } from "./srp.ts";
 
 /** Sends Cognito commands; throws `WarrantError` for failures unless `raw` is set. */
 export interface Cognito {
   readonly sdk: CognitoIdentityProviderClient;
   /**
-   * Sends a command. `retry`: the call is safe to repeat. `raw`: rethrow the SDK's error untouched so
-   * the caller can branch on it (credentials, challenges).
+   * Sends a command within `cognitoTimeout`. `retry`: the call is safe to repeat. `raw`: rethrow the
+   * SDK's error untouched so the caller can branch on it (credentials, challenges); an outage past the
+   * deadline is a `CognitoTimeout`, and a wrong client secret is always the `WarrantError`.
    */
   send<Output>(
     command: { readonly input: unknown },
@@ -23,6 +34,31 @@ export interface Cognito {
 }
 
 const attempts = 3;
+
+/** One SDK call that ends by `ms`: aborted, and rejected with a `CognitoTimeout` even if the SDK lingers. */
+async function within<Output>(
+  sdk: CognitoIdentityProviderClient,
+  command: { readonly input: unknown },
+  ms: number,
+): Promise<Output> {
+  const controller = new AbortController();
+  let timer: ReturnType<typeof setTimeout> | undefined;
+  const expired = new Promise<never>((_, reject) => {
+    timer = setTimeout(() => {
+      const error = new CognitoTimeout(ms);
+      controller.abort(error);
+      reject(error);
+    }, ms);
+  });
+  try {
+    return (await Promise.race([
+      sdk.send(command as never, { abortSignal: controller.signal as never }),
+      expired,
+    ])) as Output;
+  } finally {
+    clearTimeout(timer);
+  }
+}
 
 /** Builds the SDK client from the config. Never touches the network. */
 export function createCognito(
@@ -35,21 +71,66 @@ export function createCognito(
     ...(config.endpoint ? { endpoint: config.endpoint } : {}),
     ...(config.credentials ? { credentials: config.credentials } : {}),
   });
+  const timeout = config.cognitoTimeout;
+  // Once a call that authenticates the app client succeeds, the secret is known to be right.
+  let secretOk = false;
+  let probing: Promise<"wrong" | "right" | "unknown"> | undefined;
+
+  const probe = () => {
+    probing ??= (async () => {
+      const name = `warrant-secret-check-${crypto.randomUUID()}`;
+      try {
+        await within(
+          sdk,
+          new InitiateAuthCommand({
+            AuthFlow: "USER_SRP_AUTH",
+            ClientId: config.clientId,
+            AuthParameters: withSecretHash(config, name, {
+              USERNAME: name,
+              SRP_A: createSrpClient().srpA,
+            }),
+          }),
+          timeout,
+        );
+        return "right" as const;
+      } catch (error) {
+        const answer = cognitoName(error);
+        if (answer === "NotAuthorizedException") return "wrong" as const;
+        // Cognito looked for the name, so it had accepted the secret.
+        if (answer === "UserNotFoundException") return "right" as const;
+        return "unknown" as const;
+      }
+    })().finally(() => {
+      probing = undefined;
+    });
+    return probing;
+  };
+
   return {
     sdk,
     async send<Output>(
       command: { readonly input: unknown },
       options: { during: string; retry?: boolean; raw?: boolean },
     ) {
+      const clientCall = typeof (command.input as { ClientId?: unknown })?.ClientId === "string";
+      const deadline = Date.now() + timeout;
       for (let attempt = 1; ; attempt++) {
         try {
-          return (await sdk.send(command as never)) as Output;
+          const out = await within<Output>(sdk, command, Math.max(1, deadline - Date.now()));
+          if (clientCall) secretOk = true;
+          return out;
         } catch (error) {
           const kind = classify(error);
+          if (clientCall && !secretOk && cognitoName(error) === "NotAuthorizedException") {
+            const verdict = await probe();
+            if (verdict === "wrong") throw secretMismatch(error);
+            if (verdict === "right") secretOk = true;
+          }
           const transient = kind === "throttled" || kind === "unavailable";
-          if (options.retry && transient && attempt < attempts) {
-            // Full jitter around 100 ms, 200 ms: short enough for a request, long enough to let a burst pass.
-            await sleep(Math.random() * 100 * 2 ** attempt);
+          // Full jitter around 100 ms, 200 ms: short enough for a request, long enough to let a burst pass.
+          const wait = Math.random() * 100 * 2 ** attempt;
+          if (options.retry && transient && attempt < attempts && Date.now() + wait < deadline) {
+            await sleep(wait);
             continue;
           }
           if (options.raw) throw error;

@@ -1,8 +1,10 @@
 /**
  * @module
- * What a Cognito error means to the library: a refusal (Cognito said no) or an outage (no answer, a
- * 5xx, a throttle). Cognito's message is never passed on: only its name. Where cognito-local answers
- * differently from Cognito, the difference is handled here and nowhere else.
+ * What a Cognito error means to the library: a refusal (Cognito answered no) or an outage (no answer:
+ * a refused or reset connection, a name that does not resolve, a deadline passed; or an answer that is
+ * a 5xx or a throttle). Cognito's message is never passed on, and never read to decide: only the
+ * error's name, its HTTP status and the call it answered. Where cognito-local answers differently from
+ * Cognito, the difference is handled here and nowhere else.
  */
 import { WarrantError } from "../errors.ts";
 
@@ -11,7 +13,6 @@ export type FailureKind =
   | "credentials"
   | "not_confirmed"
   | "reset_required"
-  | "secret"
   | "throttled"
   | "unavailable"
   | "rejected";
@@ -25,30 +26,71 @@ const credentialNames = new Set([
 ]);
 const throttleNames = new Set(["TooManyRequestsException", "LimitExceededException", "ThrottlingException"]);
 
-/** Cognito's error name, or undefined for a network failure. */
+/**
+ * True when Cognito answered: the error carries the HTTP status of a response. The AWS SDK attaches
+ * `$metadata` to connection errors too (ECONNREFUSED, ENOTFOUND, a reset, an abort), but without a
+ * status: those are no answer at all.
+ */
+export function answered(error: unknown): boolean {
+  const e = error as { $metadata?: { httpStatusCode?: unknown } } | null;
+  return typeof e === "object" && e !== null && typeof e.$metadata?.httpStatusCode === "number";
+}
+
+/** Cognito's error name when Cognito answered, or undefined for no answer (a network failure, a deadline). */
 export function cognitoName(error: unknown): string | undefined {
-  const e = error as { name?: string; $metadata?: unknown; __type?: string };
-  if (e && typeof e === "object" && "$metadata" in e && typeof e.name === "string") return e.name;
-  return undefined;
+  const name = (error as { name?: unknown }).name;
+  return answered(error) && typeof name === "string" ? name : undefined;
 }
 
 /** Sorts a Cognito SDK error (or a network error) into a {@link FailureKind}. */
 export function classify(error: unknown): FailureKind {
-  const e = error as {
-    name?: string;
-    message?: string;
-    $fault?: string;
-    $metadata?: { httpStatusCode?: number };
-  };
   const name = cognitoName(error);
   if (name === undefined) return "unavailable";
+  const e = error as { $fault?: string; $metadata: { httpStatusCode: number } };
   if (throttleNames.has(name)) return "throttled";
-  if (e.$fault === "server" || (e.$metadata?.httpStatusCode ?? 0) >= 500) return "unavailable";
-  if (name === "NotAuthorizedException" && /secret/i.test(e.message ?? "")) return "secret";
+  if (e.$fault === "server" || e.$metadata.httpStatusCode >= 500) return "unavailable";
   if (credentialNames.has(name)) return "credentials";
   if (name === "UserNotConfirmedException") return "not_confirmed";
   if (name === "PasswordResetRequiredException") return "reset_required";
   return "rejected";
+}
+
+/** Thrown by the client when a Cognito call passed its deadline (`cognitoTimeout`). */
+export class CognitoTimeout extends Error {
+  override readonly name = "CognitoTimeout";
+  constructor(readonly ms: number) {
+    super(`no answer within ${ms} ms`);
+  }
+}
+
+const networkCodes = /^(E[A-Z0-9_]+|UND_ERR_[A-Z_]+)$/;
+
+/**
+ * Why there was no answer, for the log line, never with a host, a token or Cognito's text: a system
+ * error code (ECONNREFUSED, ENOTFOUND, ECONNRESET, …), the deadline, Deno's missing `--allow-*`
+ * permission, an HTTP status, or an error name.
+ */
+export function outageCause(error: unknown): string {
+  const e = (error ?? {}) as {
+    name?: unknown;
+    code?: unknown;
+    message?: unknown;
+    cause?: unknown;
+    $metadata?: { httpStatusCode?: unknown };
+  };
+  if (error instanceof CognitoTimeout) return error.message;
+  if (typeof e.code === "string" && networkCodes.test(e.code)) return e.code;
+  // Deno without --allow-sys (or --allow-net, --allow-env) rejects the SDK's call with NotCapable or
+  // PermissionDenied; its message names the flag, and only the flag is kept.
+  const flag = /--allow-[a-z]+/.exec(String(e.message ?? ""))?.[0];
+  if (e.name === "NotCapable" || e.name === "PermissionDenied" || flag)
+    return `Deno permission missing${flag ? `: run with ${flag}` : ""}`;
+  if (typeof e.$metadata?.httpStatusCode === "number") return `HTTP ${e.$metadata.httpStatusCode}`;
+  if (e.cause && e.cause !== error) {
+    const inner = outageCause(e.cause);
+    if (inner !== "Error") return inner;
+  }
+  return typeof e.name === "string" && /^[A-Za-z]{1,40}$/.test(e.name) ? e.name : "Error";
 }
 
 /** The `WarrantError` for a Cognito failure that is not an expected result. */
@@ -59,15 +101,13 @@ export function toWarrantError(error: unknown, during: string): WarrantError {
   const opts = { cause: error, ...(cognitoCode ? { cognitoCode } : {}) };
   switch (kind) {
     case "unavailable":
-      return new WarrantError("cognito_unavailable", `Cognito is unavailable (${during})`, opts);
-    case "throttled":
-      return new WarrantError("cognito_throttled", `Cognito throttled the request (${during})`, opts);
-    case "secret":
       return new WarrantError(
-        "client_secret_mismatch",
-        "the app client has a secret: set options.clientSecret to it (Cognito could not verify SECRET_HASH)",
+        "cognito_unavailable",
+        `Cognito is unavailable (${during}: ${outageCause(error)})`,
         opts,
       );
+    case "throttled":
+      return new WarrantError("cognito_throttled", `Cognito throttled the request (${during})`, opts);
     default:
       return new WarrantError(
         "cognito_rejected",
@@ -77,14 +117,22 @@ export function toWarrantError(error: unknown, during: string): WarrantError {
   }
 }
 
+/** The loud error for an app client whose secret is missing or wrong in the options. */
+export function secretMismatch(cause: unknown): WarrantError {
+  return new WarrantError(
+    "client_secret_mismatch",
+    "the app client has a secret: set options.clientSecret to it (Cognito could not verify SECRET_HASH)",
+    { cause, cognitoCode: "NotAuthorizedException" },
+  );
+}
+
 /**
- * Cognito's error name for a refusal a caller can explain (a wrong code, a weak password); an outage, a
- * throttle or a wrong client secret is thrown instead as a `WarrantError` (503, 429, 500).
+ * Cognito's error name for a refusal a caller can explain (a wrong code, a weak password); an outage or
+ * a throttle is thrown instead as a `WarrantError` (503, 429).
  */
 export function refusalName(error: unknown, during: string): string | undefined {
   const kind = classify(error);
-  if (kind === "unavailable" || kind === "throttled" || kind === "secret")
-    throw toWarrantError(error, during);
+  if (kind === "unavailable" || kind === "throttled") throw toWarrantError(error, during);
   return cognitoName(error);
 }
 

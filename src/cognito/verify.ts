@@ -55,6 +55,9 @@ export function createVerifier(config: WarrantConfig): Verifier {
         graceSeconds,
         customJwtCheck: ({ header, payload }) => {
           if (header.alg !== "RS256") throw new Error("alg");
+          // aws-jwt-verify checks `exp` only when it is there; Cognito always sets it, so a token
+          // without one never came from the pool as issued, and would never expire.
+          if (typeof payload.exp !== "number") throw new Error("exp");
           validateCognitoJwtFields(payload, { tokenUse, clientId: config.clientId });
         },
       },

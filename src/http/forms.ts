@@ -44,8 +44,11 @@ const autocompletes: Record<string, string> = {
 /** Cap on one submitted attribute value (Cognito's own limit is 2048). */
 export const maxAttributeValue = 2048;
 
-/** A loose email check for forms (Cognito checks the rest); linear, so no input makes it backtrack. */
-export const emailPattern: RegExp = /^[^\s@]+@[^\s@]+\.[^\s@]+$/;
+/**
+ * A loose email check for forms (Cognito checks the rest). Each part of the domain excludes the dot
+ * that ends it, so there is one way to match any input and the check is linear: nothing backtracks.
+ */
+export const emailPattern: RegExp = /^[^\s@]+@[^\s@.]+(?:\.[^\s@.]+)+$/;
 
 /**
  * One form field. `kind` picks the input: `password` (never pre-filled), `code` (a one-time code, the
@@ -100,16 +103,33 @@ export function attributeField(
   });
 }
 
-/** The mapped attributes a person may edit: `[attribute, field]` pairs. */
-export function editable(config: Pick<WarrantConfig, "attributeMapping">): [string, string][] {
+/**
+ * The mapped attributes a person may write about themselves: `[attribute, field]` pairs, only those on
+ * the `writableAttributes` allowlist (SECURITY.md C8: a `custom:` one only when listed), never one that
+ * Cognito itself keeps.
+ */
+export function editable(
+  config: Pick<WarrantConfig, "attributeMapping" | "writableAttributes">,
+): [string, string][] {
   return Object.entries(config.attributeMapping).filter(
-    ([attr]) => !immutable.has(attr) && !attr.startsWith("cognito:"),
+    ([attr]) =>
+      config.writableAttributes.includes(attr) && !immutable.has(attr) && !attr.startsWith("cognito:"),
   );
 }
 
+/** The fields of mapped attributes a person may not write (off `writableAttributes`, or Cognito's own). */
+export function readOnly(config: Pick<WarrantConfig, "attributeMapping" | "writableAttributes">): string[] {
+  const writable = new Set(editable(config).map(([, field]) => field));
+  return Object.values(config.attributeMapping).filter((field) => !writable.has(field));
+}
+
+/** The Cognito attribute a local field maps from. */
+export const attributeOf = (config: Pick<WarrantConfig, "attributeMapping">, field: string): string =>
+  Object.entries(config.attributeMapping).find(([, f]) => f === field)?.[0] ?? field;
+
 /** The profile form's fields, from the mapped values, with errors on the fields in `errors`. */
 export function profileFields(
-  config: Pick<WarrantConfig, "attributeMapping">,
+  config: Pick<WarrantConfig, "attributeMapping" | "writableAttributes">,
   text: Text,
   values: Record<string, string>,
   errors: Set<string> = new Set(),

@@ -12,26 +12,35 @@ function plainPath(value: string): boolean {
   return value.startsWith("/") && !value.startsWith("//") && !unsafe.test(value);
 }
 
+/** True when `value` and its decoding are both a plain same-origin path. */
+function plainBothWays(value: string): boolean {
+  let decoded: string;
+  try {
+    decoded = decodeURIComponent(value);
+  } catch {
+    return false;
+  }
+  return plainPath(value) && plainPath(decoded);
+}
+
 /**
  * A same-origin path to redirect to, or `undefined` when `next` is absent or unsafe: it must be one
- * leading `/`, not `//` or `/\`, with no scheme and no control characters, before and after decoding.
+ * leading `/`, not `//` or `/\`, with no scheme and no control characters, before and after decoding,
+ * and so must what URL normalisation makes of it (SECURITY.md C9: `/.//evil` and `/a/..//evil` resolve
+ * to `//evil`), since that is what goes into `Location`.
  *
  * @example
  * ```ts
  * safeNext("/orders?id=1") // "/orders?id=1"
  * safeNext("//evil.com")   // undefined
+ * safeNext("/.//evil.com") // undefined
  * ```
  */
 export function safeNext(next: unknown): string | undefined {
   if (typeof next !== "string" || next.length === 0 || next.length > 2048) return undefined;
-  let decoded: string;
-  try {
-    decoded = decodeURIComponent(next);
-  } catch {
-    return undefined;
-  }
-  if (!plainPath(next) || !plainPath(decoded)) return undefined;
+  if (!plainBothWays(next)) return undefined;
   const url = new URL(next, base);
   if (url.origin !== base) return undefined;
-  return url.pathname + url.search + url.hash;
+  const result = url.pathname + url.search + url.hash;
+  return plainBothWays(result) ? result : undefined;
 }

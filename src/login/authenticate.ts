@@ -12,8 +12,8 @@ import { challengeAttempts, limits } from "../limits.ts";
 import type { FirstFactor, WarrantConfig } from "../options.ts";
 import type { SessionUser } from "../sessions/store.ts";
 import type { Store } from "../storage.ts";
-import { mapAttributes } from "../users/mapping.ts";
-import { checkFields, upsertUser } from "../users/store.ts";
+import { mapAttributes, verifiedOnly } from "../users/mapping.ts";
+import { checkFields, upsertUser, userKey } from "../users/store.ts";
 import {
   type ChallengeAnswer,
   challengeNames,
@@ -122,10 +122,22 @@ export function createLogin(deps: {
 
   const completeLogin = async (tokens: Tokens, keep: Record<string, unknown> = {}): Promise<AuthResult> => {
     const cognito = await deps.cognito();
+    const refuse = (): AuthResult => {
+      // The person is valid in Cognito but not allowed here: do not leave a live refresh token behind.
+      // Revoked on the side, so a right password for a refused account answers as fast as a wrong one.
+      cognito.revoke(tokens.refreshToken).catch(() => {});
+      return { ok: false, reason: "unknown_user" };
+    };
+    if (!config.createUnknownUsers) {
+      // The access token (fresh from Cognito) names the Cognito username: an account with no local
+      // record is refused before GetUser, with no more calls than a wrong password costs.
+      const named = unverifiedClaims(tokens.accessToken).username;
+      if (typeof named === "string" && !(await store.get(userKey(named)))) return refuse();
+    }
     const { username, attributes } = await cognito.getUser(tokens.accessToken);
     const { stored, extra } = checkFields(
       config.userSchema,
-      mapAttributes(attributes, config.attributeMapping),
+      mapAttributes(verifiedOnly(attributes), config.attributeMapping),
     );
     const sub =
       attributes.find((a) => a.Name === "sub")?.Value ??
@@ -138,11 +150,7 @@ export function createLogin(deps: {
       now: config.now(),
       login: true,
     });
-    if (!record) {
-      // The person is valid in Cognito but not allowed here: do not leave a live refresh token behind.
-      await cognito.revoke(tokens.refreshToken).catch(() => {});
-      return { ok: false, reason: "unknown_user" };
-    }
+    if (!record) return refuse();
     return {
       ok: true,
       user: { ...extra, ...record, groups: groupsOf(unverifiedClaims(tokens.idToken)) },

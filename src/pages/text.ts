@@ -81,6 +81,7 @@ export const defaultText = {
   "signup.email": "Email",
   "signup.sent": "If this address can be used, a code is on its way to it.",
   "signup.confirmed": "Your account is confirmed. You can sign in now.",
+  "signup.confirmFailed": "This code or this password is not right.",
   "signup.signedIn": "Your account is confirmed and you are signed in.",
   "signup.invalid": "Please check the fields marked below.",
   "signup.haveAccount": "I already have an account",

@@ -13,6 +13,12 @@ import { type Cookies, isSecure } from "./cookie.ts";
 import { type Refresh, refreshWindow, type TokenServices, tokenServiceOf } from "./refresh.ts";
 import { type Session, type Sessions, type SessionUser, sessionId } from "./store.ts";
 
+/** How long a request whose access token still works waits for its session's refresh, in ms. */
+export const refreshWait = 1000;
+/** Below this much validity left (ms), a request waits for the refresh whatever it takes. */
+const staleLimit = 10_000;
+const stale = Symbol("stale");
+
 /** What `createSession` hands back: the token for the cookie and the Set-Cookie header value. */
 export interface NewSession {
   token: string;
@@ -73,10 +79,23 @@ export function createSessionCore(deps: {
       if (!id) return null;
       let record = await records.read(id);
       if (!record) return null;
-      record =
-        record.accessExpiresAt - config.now() < refreshWindow
-          ? await refresh(id)
-          : await records.touch(id, record);
+      const left = record.accessExpiresAt - config.now();
+      if (left >= refreshWindow) record = await records.touch(id, record);
+      else if (left < staleLimit) record = await refresh(id);
+      else {
+        // The access token still works: wait for the refresh only briefly, so a slow or hung Cognito
+        // never holds the request (C5); the refresh goes on (or fails) for the next one.
+        const running = refresh(id);
+        running.catch(() => {});
+        let timer: ReturnType<typeof setTimeout> | undefined;
+        const waited = await Promise.race([
+          running,
+          new Promise<typeof stale>((resolve) => {
+            timer = setTimeout(() => resolve(stale), refreshWait);
+          }),
+        ]).finally(() => clearTimeout(timer));
+        if (waited !== stale) record = waited;
+      }
       return record ? records.view(id, record) : null;
     },
 

@@ -49,3 +49,28 @@ export function reverseMap(
   }
   return out;
 }
+
+/** Attributes Cognito verifies by a code, each with the attribute that says whether it is verified. */
+const verifiedBy: Readonly<Record<string, string>> = {
+  email: "email_verified",
+  phone_number: "phone_number_verified",
+};
+
+/** True for an attribute that only counts once Cognito has verified it (email, phone number). */
+export const needsVerification = (name: string): boolean => Object.hasOwn(verifiedBy, name);
+
+/**
+ * The attributes without an email or phone number that Cognito marks unverified: a changed address is
+ * not mirrored into the local record or a session before its owner proved it (SECURITY.md C8).
+ *
+ * @example
+ * ```ts
+ * verifiedOnly([{ Name: "email", Value: "new@x" }, { Name: "email_verified", Value: "false" }]) // []
+ * ```
+ */
+export function verifiedOnly(attributes: readonly Attribute[]): Attribute[] {
+  const flags = new Map(attributes.map((a) => [a.Name, a.Value]));
+  return attributes.filter(
+    (a) => !(a.Name && needsVerification(a.Name) && flags.get(verifiedBy[a.Name]!) === "false"),
+  );
+}

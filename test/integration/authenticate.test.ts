@@ -146,7 +146,8 @@ describe("authenticate (the backend)", () => {
     assert.equal((await warrant.authenticate(name, PASSWORD)).ok, true);
     const first = (await storage.getItem(`users:${username}`)) as Record<string, unknown>;
     const newEmail = email("renamed");
-    await setAttributes(env.pool, username, { email: newEmail, given_name: "New" });
+    // A verified change (an admin's); an unverified one is not mirrored (C8, hostile-input.test.ts).
+    await setAttributes(env.pool, username, { email: newEmail, email_verified: "true", given_name: "New" });
     now += 5000;
     // cognito-local signs in by the email attribute, so the changed email is the new login name.
     assert.equal((await warrant.authenticate(newEmail, PASSWORD)).ok, true);
@@ -189,8 +190,13 @@ describe("authenticate (the backend)", () => {
     assert.deepEqual(await warrant.authenticate(stranger, PASSWORD), { ok: false, reason: "unknown_user" });
     assert.equal(await storage.getItem(`users:${strangerName}`), null);
     assert.deepEqual(await storage.getKeys("sessions"), []);
-    // The refresh token Cognito handed out for the refused user is revoked, not left alive.
+    // The refresh token Cognito handed out for the refused user is revoked (on the side), not left alive.
+    for (let i = 0; i < 100 && env.front.calls("RevokeToken") === 0; i++)
+      await new Promise((r) => setTimeout(r, 20));
     assert.equal(env.front.calls("RevokeToken"), 1);
+    // Regression (issue 10 item 15): a right password for a refused account costs no more Cognito calls
+    // than a wrong one, so the two answer alike in time: no GetUser before the refusal.
+    assert.equal(env.front.calls("GetUser"), 0);
   });
 
   it("returns mapped attributes outside userSchema on the user but does not store them", async () => {
@@ -317,5 +323,41 @@ describe("client secrets", () => {
         e.code === "client_secret_mismatch" &&
         !e.message.includes("not-the-secret"),
     );
+  });
+  it("regression (issue 10 item 5): a wrong client secret is told from the call, never from Cognito's wording", async () => {
+    const name = email("wording");
+    await env.pool.createUser({ email: name, password: PASSWORD });
+    // FAKE: the login's refusal says nothing of a secret; the check that follows is a real one.
+    const wrong = warrantFor(env, { clientId: env.pool.secretClientId, clientSecret: "not-the-secret" });
+    env.front.fakeFault("InitiateAuth", {
+      kind: "error",
+      status: 400,
+      type: "NotAuthorizedException",
+      message: "Not authorized.",
+    });
+    await assert.rejects(
+      wrong.authenticate(name, PASSWORD),
+      (e: unknown) => e instanceof WarrantError && e.code === "client_secret_mismatch",
+    );
+    // FAKE: a wrong password whose wording mentions a secret, with the right secret configured, is a
+    // wrong password.
+    const right = warrantFor(env, { clientId: env.pool.secretClientId, clientSecret: env.pool.clientSecret });
+    env.front.fakeFault("InitiateAuth", {
+      kind: "error",
+      status: 400,
+      type: "NotAuthorizedException",
+      message: "Unable to verify secret hash for client",
+    });
+    assert.deepEqual(await right.authenticate(name, "Wr0ng-Password!"), {
+      ok: false,
+      reason: "invalid_credentials",
+    });
+    // Once the secret is known to be right, a wrong password costs one call and no more checks.
+    env.front.resetCalls();
+    assert.deepEqual(await right.authenticate(name, "Wr0ng-Password!"), {
+      ok: false,
+      reason: "invalid_credentials",
+    });
+    assert.equal(env.front.calls("InitiateAuth"), 1);
   });
 });

@@ -139,6 +139,8 @@ describe("bearer tokens", () => {
       ["another app client", { ...good, client_id: "someone-elses-client" }],
       ["expired beyond the skew", { ...good, exp: now - 120 }],
       ["not valid yet", { ...good, nbf: now + 300 }],
+      // Regression (issue 10 item 15): a token without exp was accepted, and would never expire.
+      ["without exp", Object.fromEntries(Object.entries(good).filter(([k]) => k !== "exp"))],
     ];
     for (const [label, payload] of bad) {
       assert.equal((await call(warrant, rs256(header, payload))).status, 401, label);

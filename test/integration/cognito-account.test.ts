@@ -133,12 +133,13 @@ describe("cognito/account.ts", () => {
   it("signUp and confirmSignUp: a new account, an existing one, a weak password, a wrong code, SECRET_HASH", async () => {
     const name = email("signup");
     const attributes = [{ Name: "email", Value: name }];
-    assert.deepEqual(await secretCognito.signUp({ username: name, password: PASSWORD, attributes }), {
+    assert.deepEqual(await secretCognito.signUp({ email: name, password: PASSWORD, attributes }), {
       ok: true,
+      username: name,
     });
     const sent = env.front.requests("SignUp").at(-1);
     assert.equal(typeof sent.SecretHash, "string", "SECRET_HASH goes with a client that has a secret");
-    assert.deepEqual(await cognito.signUp({ username: name, password: PASSWORD, attributes }), {
+    assert.deepEqual(await cognito.signUp({ email: name, password: PASSWORD, attributes }), {
       ok: false,
       reason: "exists",
     });
@@ -152,7 +153,7 @@ describe("cognito/account.ts", () => {
     const other = email("weak");
     assert.deepEqual(
       await cognito.signUp({
-        username: other,
+        email: other,
         password: "short",
         attributes: [{ Name: "email", Value: other }],
       }),

@@ -1,9 +1,12 @@
 /**
- * adapters/node.ts over real sockets: serve, streaming bodies both ways, Express-style fall-through.
+ * adapters/node.ts over real sockets: serve, streaming bodies both ways, Express-style fall-through,
+ * real Express 5 in front of the app's own body-parsing routes, disconnects and slow clients.
  */
 import assert from "node:assert/strict";
 import { createServer, request as httpRequest } from "node:http";
+import { connect } from "node:net";
 import { after, before, describe, it } from "node:test";
+import express from "express";
 import { serve, toNodeListener } from "../../adapters/node.ts";
 import { csrfOf } from "../support/browser-client.ts";
 import { createEnv, type Env, email, PASSWORD, warrantFor } from "../support/setup.ts";
@@ -159,6 +162,187 @@ describe("Node adapter", () => {
         rest += new TextDecoder().decode(value);
       }
       assert.equal(rest, "second");
+    } finally {
+      await server.close();
+    }
+  });
+
+  const listen = async (server: ReturnType<typeof createServer>) => {
+    await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
+    const address = server.address();
+    return `http://127.0.0.1:${typeof address === "object" && address ? address.port : 0}`;
+  };
+
+  it("regression (issue 10 item 6): Express 5 keeps its express.json() POST routes behind app.use(toNodeListener(...))", {
+    timeout: 20_000,
+  }, async () => {
+    const name = email("express");
+    await env.pool.createUser({ email: name, password: PASSWORD });
+    const app = express();
+    app.use(toNodeListener(warrantFor(env).handler));
+    app.post("/orders", express.json(), (req, res) => {
+      res.json({ got: req.body });
+    });
+    app.post("/echo", express.urlencoded({ extended: false }), (req, res) => {
+      res.json({ got: req.body });
+    });
+    const server = createServer(app);
+    const base = await listen(server);
+    try {
+      const json = await fetch(`${base}/orders`, {
+        method: "POST",
+        headers: { "content-type": "application/json" },
+        body: JSON.stringify({ item: "tea", qty: "2" }),
+        signal: AbortSignal.timeout(5000),
+      });
+      assert.equal(json.status, 200);
+      assert.deepEqual(await json.json(), { got: { item: "tea", qty: "2" } });
+      const form = await fetch(`${base}/echo`, {
+        method: "POST",
+        headers: { "content-type": "application/x-www-form-urlencoded" },
+        body: "a=1",
+        signal: AbortSignal.timeout(5000),
+      });
+      assert.deepEqual(await form.json(), { got: { a: "1" } });
+      // The warrant's own routes still work through Express, with every Set-Cookie kept.
+      const login = await fetch(`${base}/accounts/login`, {
+        method: "POST",
+        headers: { "content-type": "application/json", accept: "application/json" },
+        body: JSON.stringify({ username: name, password: PASSWORD }),
+      });
+      assert.equal(login.status, 200);
+      assert.equal(login.headers.getSetCookie().length, 2);
+      assert.equal(login.headers.get("x-powered-by"), "Express");
+    } finally {
+      server.closeAllConnections();
+      await new Promise((r) => server.close(r));
+    }
+  });
+
+  it("regression (issue 10 item 7): a client gone while the response is backpressured stops the writer and cancels the body", {
+    timeout: 20_000,
+  }, async () => {
+    let cancelled!: () => void;
+    const wasCancelled = new Promise<void>((r) => (cancelled = r));
+    let pulls = 0;
+    const server = await serve(
+      () =>
+        new Response(
+          new ReadableStream<Uint8Array>({
+            pull(controller) {
+              pulls++;
+              controller.enqueue(new Uint8Array(256 * 1024));
+            },
+            cancel() {
+              cancelled();
+            },
+          }),
+        ),
+      { port: 0 },
+    );
+    try {
+      const { port } = new URL(server.url);
+      // A client that asks, reads nothing (so the server's writes back up), then disconnects.
+      const socket = connect(Number(port), "127.0.0.1");
+      socket.write("GET / HTTP/1.1\r\nhost: localhost\r\n\r\n");
+      socket.pause();
+      await new Promise((r) => setTimeout(r, 300));
+      socket.destroy();
+      await wasCancelled;
+      const after = pulls;
+      await new Promise((r) => setTimeout(r, 200));
+      assert.equal(pulls, after, "nothing more is pulled from the body once the client is gone");
+    } finally {
+      await server.close();
+    }
+  });
+
+  it("regression (issue 10 item 7): serve ends a request whose body trickles in past requestTimeout", {
+    timeout: 20_000,
+  }, async () => {
+    const server = await serve(warrantFor(env).handler, {
+      port: 0,
+      headersTimeout: 1000,
+      requestTimeout: 1500,
+    });
+    try {
+      const { port } = new URL(server.url);
+      const socket = connect(Number(port), "127.0.0.1");
+      socket.on("error", () => {});
+      socket.write(
+        "POST /accounts/login HTTP/1.1\r\nhost: localhost\r\ncontent-type: application/x-www-form-urlencoded\r\ncontent-length: 4000\r\n\r\n",
+      );
+      const trickle = setInterval(() => socket.write("a"), 100);
+      let answer = "";
+      socket.on("data", (chunk) => (answer += chunk.toString()));
+      const started = Date.now();
+      await new Promise<void>((resolve) => socket.once("close", () => resolve()));
+      clearInterval(trickle);
+      assert.ok(Date.now() - started < 10_000, "the connection was not held");
+      assert.match(answer, /^HTTP\/1\.1 408/);
+    } finally {
+      await server.close();
+    }
+  });
+
+  it("builds the request lazily: a handler that reads only a header never touches the body stream", async () => {
+    let seen: Request | undefined;
+    const server = await serve(
+      (request) => {
+        seen = request;
+        return new Response(request.headers.get("x-probe") ?? "none");
+      },
+      { port: 0 },
+    );
+    try {
+      const res = await fetch(server.url, { method: "POST", headers: { "x-probe": "yes" }, body: "data" });
+      assert.equal(await res.text(), "yes");
+      assert.ok(seen instanceof Request);
+      assert.equal(new URL(seen.url).pathname, "/");
+      assert.equal(seen.method, "POST");
+      assert.equal(seen.headers.get("X-PROBE"), "yes");
+      assert.ok(seen.headers instanceof Headers);
+      assert.deepEqual(
+        [...seen.headers].find(([k]) => k === "x-probe"),
+        ["x-probe", "yes"],
+      );
+    } finally {
+      await server.close();
+    }
+  });
+
+  it("a lazy request still reads its body through text(), json() and clone()", async () => {
+    const server = await serve(
+      async (request) => {
+        const copy = request.clone();
+        return Response.json({ text: await request.text(), json: await copy.json() });
+      },
+      { port: 0 },
+    );
+    try {
+      const res = await fetch(server.url, { method: "POST", body: JSON.stringify({ a: "1" }) });
+      assert.deepEqual(await res.json(), { text: '{"a":"1"}', json: { a: "1" } });
+    } finally {
+      await server.close();
+    }
+  });
+
+  it("answers a body made whole in one write with its content-length, and refuses a Host that is not one", async () => {
+    const server = await serve(() => new Response("whole"), { port: 0 });
+    try {
+      const res = await fetch(server.url);
+      assert.equal(res.headers.get("content-length"), "5");
+      assert.equal(await res.text(), "whole");
+      const { port } = new URL(server.url);
+      const answer = await new Promise<string>((resolve) => {
+        const socket = connect(Number(port), "127.0.0.1");
+        let out = "";
+        socket.on("data", (chunk) => (out += chunk.toString()));
+        socket.on("close", () => resolve(out));
+        socket.on("error", () => {});
+        socket.write("GET / HTTP/1.1\r\nhost: a@evil.example\r\n\r\n");
+      });
+      assert.match(answer, /^HTTP\/1\.1 400/);
     } finally {
       await server.close();
     }

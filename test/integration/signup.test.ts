@@ -35,19 +35,24 @@ describe("sign-up", () => {
     assert.deepEqual(await warrant.authenticate(name, PASSWORD), { ok: false, reason: "user_not_confirmed" });
     const confirmPage = await (await client.get(res.headers.get("location")!)).text();
     assert.match(confirmPage, /a code is on its way/);
+    assert.match(confirmPage, /name="password"/);
     const wrong = await client.form("/accounts/signup/confirm", {
       csrf: csrfOf(confirmPage),
       username: name,
       code: "000000",
+      password: PASSWORD,
     });
     assert.equal(wrong.status, 400);
     const confirmed = await client.form("/accounts/signup/confirm", {
       csrf: csrfOf(confirmPage),
       username: name,
       code: TEST_CODE,
+      password: PASSWORD,
     });
+    // Confirmed by the person who chose the password, and signed in straight away.
     assert.equal(confirmed.status, 303);
-    assert.equal(confirmed.headers.get("location"), "/accounts/login");
+    assert.equal(confirmed.headers.get("location"), "/accounts/profile");
+    assert.equal((await client.get("/accounts/session")).status, 200);
     const result = await warrant.authenticate(name, PASSWORD);
     assert.ok(result.ok);
     assert.equal(result.user.first_name, "Newt");
@@ -128,7 +133,8 @@ describe("sign-up", () => {
     const client = new Client(warrant.handler);
     assert.equal((await client.json("/accounts/signup", { email: name, password: PASSWORD })).status, 200);
     assert.equal(
-      (await client.json("/accounts/signup/confirm", { username: name, code: TEST_CODE })).status,
+      (await client.json("/accounts/signup/confirm", { username: name, code: TEST_CODE, password: PASSWORD }))
+        .status,
       200,
     );
     assert.ok(env.front.requests("SignUp")[0].SecretHash);

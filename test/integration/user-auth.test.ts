@@ -320,6 +320,7 @@ describe("USER_AUTH (FAKE front for USER_AUTH over cognito-local)", () => {
       csrf: csrfOf(page),
       username: name,
       code: TEST_CODE,
+      password: PASSWORD,
     });
     assert.equal(confirmed.status, 303);
     assert.equal(confirmed.headers.get("location"), "/accounts/profile");
@@ -338,24 +339,33 @@ describe("USER_AUTH (FAKE front for USER_AUTH over cognito-local)", () => {
     assert.equal(session.user.email, name);
   });
 
-  it("a confirmation from another browser confirms and no more (C10), and over JSON the sign-in comes with the answer", async () => {
+  it("a confirmation from another browser needs the password chosen at sign-up (C10), then signs in with it; over JSON the sign-in comes with the answer", async () => {
     const warrant = warrantFor(env, { authFlow: "USER_AUTH" });
     const signer = new Client(warrant.handler);
     const name = email("elsewhere");
     await signer.json("/accounts/signup", { email: name, password: PASSWORD });
     const elsewhere = new Client(warrant.handler);
-    const confirmed = await elsewhere.json("/accounts/signup/confirm", { username: name, code: TEST_CODE });
-    assert.deepEqual(await confirmed.json(), {
-      ok: true,
-      message: "Your account is confirmed. You can sign in now.",
+    // The code alone (from the inbox of the address) confirms nothing: it is not proof of the password.
+    const codeOnly = await elsewhere.json("/accounts/signup/confirm", { username: name, code: TEST_CODE });
+    assert.equal(codeOnly.status, 400);
+    const confirmed = await elsewhere.json("/accounts/signup/confirm", {
+      username: name,
+      code: TEST_CODE,
+      password: PASSWORD,
     });
-    assert.equal(elsewhere.jar.has("warrant"), false);
-    assert.equal(env.front.requests("ConfirmSignUp").at(-1).Session, undefined);
+    const signedIn = await confirmed.json();
+    assert.equal(signedIn.ok, true);
+    assert.equal(signedIn.user.email, name);
+    assert.equal(env.front.requests("ConfirmSignUp").at(-1).Session, undefined, "no Session held there");
 
     const spa = new Client(warrant.handler);
     const other = email("spa-signup");
     await spa.json("/accounts/signup", { email: other, password: PASSWORD });
-    const done = await spa.json("/accounts/signup/confirm", { username: other, code: TEST_CODE });
+    const done = await spa.json("/accounts/signup/confirm", {
+      username: other,
+      code: TEST_CODE,
+      password: PASSWORD,
+    });
     const body = await done.json();
     assert.equal(body.ok, true);
     assert.equal(body.user.email, other);
@@ -368,8 +378,18 @@ describe("USER_AUTH (FAKE front for USER_AUTH over cognito-local)", () => {
     const client = new Client(warrant.handler);
     const name = email("outage");
     await client.json("/accounts/signup", { email: name, password: PASSWORD });
-    env.front.fakeFault("InitiateAuth", { kind: "error", status: 503, type: "InternalErrorException" });
-    const res = await client.json("/accounts/signup/confirm", { username: name, code: TEST_CODE });
+    // The fault comes once the confirmation is done (the password was proved before it).
+    env.front.intercept("ConfirmSignUp", async (body, forward) => {
+      const answer = await forward(body);
+      env.front.fakeFault("InitiateAuth", { kind: "error", status: 503, type: "InternalErrorException" });
+      return answer;
+    });
+    const res = await client.json("/accounts/signup/confirm", {
+      username: name,
+      code: TEST_CODE,
+      password: PASSWORD,
+    });
+    env.front.intercept("ConfirmSignUp", undefined);
     assert.equal(res.status, 200);
     assert.deepEqual(await res.json(), {
       ok: true,

@@ -9,6 +9,8 @@
  * - `fakeFault(...)` is the only fake here: a 5xx, a throttle or a dropped connection that no emulator
  *   produces on demand. Tests that use it say so.
  * - `intercept(target, fn)` lets a test-support responder (the SRP one) answer a target itself.
+ * - cognito-local lacks USER_SRP_AUTH; without a responder, its first step answers UserNotFoundException,
+ *   as Cognito does for an unknown name.
  */
 import { createHmac } from "node:crypto";
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from "node:http";
@@ -172,6 +174,10 @@ export async function startCognitoFront(upstream: string): Promise<CognitoFront>
       if (answer) return send(res, answer.status, answer.body);
     }
     const answer = await forward(target, body);
+    // cognito-local has no USER_SRP_AUTH. Without the SRP responder in front, the first SRP step is
+    // answered as Cognito answers it for a name nobody has (the client's secret check asks exactly that).
+    if (target === "InitiateAuth" && body.AuthFlow === "USER_SRP_AUTH" && answer.status === 500)
+      return send(res, 400, { __type: "UserNotFoundException", message: "User does not exist." });
     send(res, answer.status, answer.body);
   };
 

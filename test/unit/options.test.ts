@@ -149,3 +149,22 @@ describe("options", () => {
     }
   });
 });
+
+describe("cognitoTimeout and writableAttributes", () => {
+  it("default to 5000 ms and the standard profile attributes (no custom: one), and validate", async () => {
+    const { resolveConfig, standardWritableAttributes } = await import("../../src/options.ts");
+    const base = { userPoolId: "eu-west-1_Opts", clientId: "c", secret: "s".repeat(32) };
+    const config = resolveConfig(base);
+    assert.equal(config.cognitoTimeout, 5000);
+    assert.deepEqual(config.writableAttributes, standardWritableAttributes);
+    assert.ok(config.writableAttributes.every((a) => !a.startsWith("custom:")));
+    assert.deepEqual(resolveConfig({ ...base, writableAttributes: ["custom:team"] }).writableAttributes, [
+      "custom:team",
+    ]);
+    assert.throws(() => resolveConfig({ ...base, cognitoTimeout: 0 }), /options\.cognitoTimeout/);
+    assert.throws(
+      () => resolveConfig({ ...base, writableAttributes: [""] as never }),
+      /options\.writableAttributes/,
+    );
+  });
+});

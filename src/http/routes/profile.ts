@@ -12,11 +12,19 @@ import { attributeLabel } from "../../pages/text.ts";
 import type { Session } from "../../sessions/store.ts";
 import { SessionInvalid } from "../../sessions/store.ts";
 import type { Attribute } from "../../users/mapping.ts";
-import { mapAttributes, reverseMap } from "../../users/mapping.ts";
+import { mapAttributes, needsVerification, reverseMap, verifiedOnly } from "../../users/mapping.ts";
 import { upsertUser, validateFields } from "../../users/store.ts";
 import { type Ctx, html, json, pageContext, type RouteDeps, redirect, unauthenticated } from "../context.ts";
 import { extensionsOf } from "../extensions.ts";
-import { editable, emailPattern, maxAttributeValue, profileAttributes, profileFields } from "../forms.ts";
+import {
+  attributeOf,
+  editable,
+  emailPattern,
+  maxAttributeValue,
+  profileAttributes,
+  profileFields,
+  readOnly,
+} from "../forms.ts";
 import { Refusal, signedIn, signedInPost } from "../guards.ts";
 import type { Routes } from "../router.ts";
 
@@ -62,7 +70,7 @@ export async function mirrorAttributes(
 ): Promise<Session["user"]> {
   const checked = validateFields(
     deps.config.userSchema,
-    mapAttributes(attributes, deps.config.attributeMapping),
+    mapAttributes(verifiedOnly(attributes), deps.config.attributeMapping),
   );
   if (!checked.ok) return session.user;
   const record = await upsertUser(deps.store, {
@@ -177,6 +185,8 @@ export function profileRoutes(deps: RouteDeps): Routes {
         const { fields } = body;
         const submitted: Record<string, string> = {};
         const errors = new Set<string>();
+        // A mapped attribute off the allowlist (a `custom:role`, say) is refused, never written (C8).
+        for (const field of readOnly(config)) if (fields[field] !== undefined) errors.add(field);
         for (const [attr, field] of editable(config)) {
           const value = fields[field];
           if (value === undefined) continue;
@@ -184,6 +194,7 @@ export function profileRoutes(deps: RouteDeps): Routes {
           // An empty field means "leave as is": Cognito removes attributes only through DeleteUserAttributes.
           else if (value !== "") submitted[field] = attr === "email" ? value.trim() : value;
         }
+        if (errors.size) return invalid(ctx, session, fields, errors);
         const found = await cognitoUser(ctx, deps, session);
         const current = mapAttributes(found.attributes, config.attributeMapping);
         const merged = { ...current, ...submitted };
@@ -201,15 +212,26 @@ export function profileRoutes(deps: RouteDeps): Routes {
           // Cognito refused the values (format, alias taken): a generic "check the fields", never its text.
           if (!updated.ok) return invalid(ctx, session, merged, new Set(Object.keys(changed)));
         }
+        // A new email or phone number waits for Cognito's verification: the local record and the session
+        // keep the verified one (C8); the next login after verification mirrors the new one.
+        const pending = new Set(attributes.filter((a) => needsVerification(a.Name)).map((a) => a.Name));
+        const mirrored = {
+          ...mapAttributes(verifiedOnly(found.attributes), config.attributeMapping),
+          ...Object.fromEntries(
+            Object.entries(submitted).filter(([field]) => !pending.has(attributeOf(config, field))),
+          ),
+        };
+        const kept = validateFields(config.userSchema, mirrored);
         const record = await upsertUser(deps.store, {
           username: session.user.username,
           sub: session.user.sub,
-          stored: checked.stored,
+          stored: kept.ok ? kept.stored : {},
           create: true,
           now: config.now(),
           login: false,
         });
-        const user = { ...session.user, ...checked.extra, ...(record ?? {}), groups: session.user.groups };
+        const extra = kept.ok ? kept.extra : {};
+        const user = { ...session.user, ...extra, ...(record ?? {}), groups: session.user.groups };
         await deps.sessions.updateUser(session.id, user);
         return ctx.json ? json(ctx, { user }) : redirect(ctx, `${config.basePath}/profile?updated=1`);
       },

@@ -1,10 +1,16 @@
 /**
  * @module
- * Registration: `GET/POST /signup` (SignUp with the mapped attributes a person may set) and
- * `GET/POST /signup/confirm` (ConfirmSignUp with the code Cognito sent). An existing name is answered
- * like a new one (R7); every input is checked before Cognito is called.
+ * Registration: `GET/POST /signup` (SignUp with the mapped attributes a person may write, under the
+ * username the pool wants) and `GET/POST /signup/confirm` (the code Cognito sent, and the password chosen
+ * at sign-up, then signed in). An existing name is answered like a new one (R7); every input is checked
+ * before Cognito is called.
+ *
+ * Confirmation proves that the confirming person chose the password (SECURITY.md C10): otherwise whoever
+ * signs up a victim's address first, with a password of their own, gets an account the victim confirms
+ * with the code from their inbox, and the attacker signs in to it. Cognito checks a password before it
+ * says "not confirmed", so a login that answers `user_not_confirmed` is that proof; only then is the code
+ * sent.
  */
-import { limits } from "../../limits.ts";
 import type { AuthResult } from "../../login/authenticate.ts";
 import type { FormField } from "../../pages/pages.ts";
 import { randomToken } from "../../sessions/cookie.ts";
@@ -25,9 +31,9 @@ import {
   editable,
   emailPattern,
   field,
-  maxAttributeValue,
   passwordField,
   profileFields,
+  readOnly,
 } from "../forms.ts";
 import { anonymousPost, rateLimit } from "../guards.ts";
 import type { Routes } from "../router.ts";
@@ -39,14 +45,17 @@ import { codeOf, codePattern } from "./password.ts";
  * whatever happens here, so a refusal (an app client without USER_AUTH) or an outage leaves the person
  * at "confirmed, sign in", and the outage goes to `onError`.
  */
-async function signInAfterSignUp(
+/**
+ * The sign-in after a confirmation, which must not turn a done confirmation into a 5xx: an outage here
+ * is logged and the person is told to sign in.
+ */
+async function signInAfterConfirm(
   ctx: Ctx,
   deps: RouteDeps,
-  username: string,
-  session: string,
+  signIn: () => Promise<AuthResult>,
 ): Promise<AuthResult | null> {
   try {
-    return await deps.login.signInAfterSignUp(username, session);
+    return await signIn();
   } catch (error) {
     deps.onError(error, ctx.requestId);
     return null;
@@ -78,6 +87,11 @@ export function signupRoutes(deps: RouteDeps): Routes {
       error: errors.username,
     }),
     codeField("code", text["password.code"], errors.code),
+    // Needed unless this browser holds the sign-up's Session (checked on the server either way).
+    {
+      ...passwordField("password", text["login.password"], "current-password", errors.password),
+      required: false,
+    },
   ];
   const signupPage = (
     ctx: Ctx,
@@ -96,21 +110,22 @@ export function signupRoutes(deps: RouteDeps): Routes {
       },
       async POST(ctx) {
         const { fields, json: isJson } = await anonymousPost(ctx, deps);
-        const mail = (fields.email ?? "").trim();
         const errors: FieldErrors = {};
-        if (!emailPattern.test(mail) || mail.length > limits.username)
-          errors.email = text["update.fieldInvalid"];
+        // A mapped attribute off the allowlist (a `custom:role`, say) is refused, never sent (C8).
+        for (const name of readOnly(config))
+          if (name !== mailField && fields[name] !== undefined) errors[name] = text["update.fieldInvalid"];
+        // Lengths were checked by the body reader, so the pattern only ever sees a short value.
+        const mail = (fields.email ?? "").trim();
+        if (!emailPattern.test(mail)) errors.email = text["update.fieldInvalid"];
         const password = fields.password ?? "";
-        if (password.length === 0 || password.length > limits.password)
-          errors.password = text["password.weak"];
+        if (password.length === 0) errors.password = text["password.weak"];
         else if (!isJson && fields.confirmPassword !== password)
           errors.confirmPassword = text["password.mismatch"];
         const attributes: Record<string, string> = {};
         for (const [, name] of editable(config)) {
           const value = fields[name];
           if (value === undefined || value === "" || name === mailField) continue;
-          if (value.length > maxAttributeValue) errors[name] = text["update.fieldInvalid"];
-          else attributes[name] = value;
+          attributes[name] = value;
         }
         const checked = validateFields(config.userSchema, {
           ...attributes,
@@ -130,7 +145,7 @@ export function signupRoutes(deps: RouteDeps): Routes {
         // Each sign-up sends a message: it counts against the address and the name like a failed login.
         await deps.limiter.fail(ctx.request, mail);
         const result = await (await deps.cognito()).signUp({
-          username: mail,
+          email: mail,
           password,
           attributes: [
             { Name: "email", Value: mail },
@@ -149,39 +164,64 @@ export function signupRoutes(deps: RouteDeps): Routes {
             return again();
           }
         }
+        const username = result.ok ? result.username : mail;
         // Every sign-up gets a sign-up cookie alike (R7); it names the held Session when Cognito gave one.
-        const held = result.ok && result.session ? await deps.login.holdSignUp(mail, result.session) : null;
+        const held =
+          result.ok && result.session ? await deps.login.holdSignUp(username, result.session) : null;
         const cookies = [deps.cookies.issue("signup", held ?? randomToken(), ctx.secure)];
+        // A generated username (pools that sign in by an alias) is what confirmation needs; an email one
+        // is not repeated, so an existing address and a new one answer byte for byte alike (R7).
         return ctx.json
-          ? json(ctx, { ok: true, message: text["signup.sent"] }, 200, { cookies })
-          : redirect(ctx, `${base}/signup/confirm?sent=1&username=${encodeURIComponent(mail)}`, { cookies });
+          ? json(
+              ctx,
+              { ok: true, message: text["signup.sent"], ...(username !== mail ? { username } : {}) },
+              200,
+              {
+                cookies,
+              },
+            )
+          : redirect(ctx, `${base}/signup/confirm?sent=1&username=${encodeURIComponent(username)}`, {
+              cookies,
+            });
       },
     },
 
     "/signup/confirm": {
       async GET(ctx) {
         const query = ctx.url.searchParams;
-        const username = (query.get("username") ?? "").slice(0, limits.username);
-        if (ctx.json) return json(ctx, { fields: ["username", "code"] });
+        const username = (query.get("username") ?? "").slice(0, 128);
+        if (ctx.json) return json(ctx, { fields: ["username", "code", "password"] });
         const message = query.get("sent") === "1" ? text["signup.sent"] : undefined;
         return signupPage(ctx, "confirm", confirmFields(username), 200, message ? { message } : {});
       },
       async POST(ctx) {
         const body = await anonymousPost(ctx, deps);
         const username = body.fields.username ?? "";
+        const password = body.fields.password ?? "";
         const code = codeOf(body.fields.code);
         const errors: FieldErrors = {};
-        if (username.length === 0 || username.length > limits.username)
-          errors.username = text["password.badCode"];
+        if (username.length === 0) errors.username = text["password.badCode"];
         if (!codePattern.test(code)) errors.code = text["password.badCode"];
         const again = () =>
           fieldErrors(ctx, errors, () => signupPage(ctx, "confirm", confirmFields(username, errors), 400));
         if (Object.keys(errors).length) return again();
         await rateLimit(ctx, deps, username);
-        // Only the browser that signed up holds the SignUp Session: a confirmation elsewhere confirms
-        // and no more, so whoever chose the password is the one signed in (C10).
+        // C10: the confirming person must be the one who chose the password. The Session a successful
+        // SignUp returned proves it for the browser that holds it (that SignUp set the password); a
+        // sign-up answered like a new one for a taken address holds none. Anyone else proves it with the
+        // password: right for an unconfirmed account means Cognito says "not confirmed", nothing else.
         const signup = deps.cookies.read(ctx.request, "signup", ctx.secure);
         const held = signup ? await deps.login.signUpSession(signup, username) : null;
+        if (!held) {
+          const proof = password ? await deps.login.authenticate(username, password) : null;
+          if (proof?.ok) return finishLogin(ctx, deps, proof, undefined);
+          if (proof?.reason === "challenge") return toChallenge(ctx, deps, proof.challenge);
+          if (proof?.reason !== "user_not_confirmed") {
+            await deps.limiter.fail(ctx.request, username);
+            errors.code = text["signup.confirmFailed"];
+            return again();
+          }
+        }
         const result = await (await deps.cognito()).confirmSignUp({
           username,
           code,
@@ -189,23 +229,31 @@ export function signupRoutes(deps: RouteDeps): Routes {
         });
         if (!result.ok) {
           await deps.limiter.fail(ctx.request, username);
-          errors.code = text["password.badCode"];
+          errors.code = text["signup.confirmFailed"];
           return again();
         }
+        await deps.limiter.succeed(username);
         const cookies = signup ? [deps.cookies.expire("signup", ctx.secure)] : [];
         if (signup && held) await deps.login.dropSignUp(signup);
-        if (result.session) {
-          const signedIn = await signInAfterSignUp(ctx, deps, username, result.session);
-          if (signedIn?.ok)
-            return finishLogin(ctx, deps, signedIn, undefined, {
-              json: { ok: true, message: text["signup.signedIn"] },
-              cookies,
-            });
-          if (signedIn?.reason === "challenge") {
-            const response = toChallenge(ctx, deps, signedIn.challenge);
-            for (const cookie of cookies) response.headers.append("set-cookie", cookie);
-            return response;
-          }
+        // Confirmed by the person who chose the password: signed in straight away, with the Session
+        // Cognito handed back when there is one, else with that password.
+        const { session } = result;
+        const signedIn = await signInAfterConfirm(ctx, deps, async () =>
+          session
+            ? deps.login.signInAfterSignUp(username, session)
+            : password
+              ? deps.login.authenticate(username, password)
+              : { ok: false, reason: "invalid_credentials" },
+        );
+        if (signedIn?.ok)
+          return finishLogin(ctx, deps, signedIn, undefined, {
+            json: { ok: true, message: text["signup.signedIn"] },
+            cookies,
+          });
+        if (signedIn?.reason === "challenge") {
+          const response = toChallenge(ctx, deps, signedIn.challenge);
+          for (const cookie of cookies) response.headers.append("set-cookie", cookie);
+          return response;
         }
         return ctx.json
           ? json(ctx, { ok: true, message: text["signup.confirmed"] }, 200, { cookies })
