@@ -7,7 +7,7 @@ import type { Storage } from "unstorage";
 import * as v from "valibot";
 import type { ModPow } from "./cognito/srp.ts";
 import { WarrantError } from "./errors.ts";
-import { pageNames } from "./pages/names.ts";
+import { firstFactors, optionsSchema } from "./options-schema.ts";
 import type { Pages } from "./pages/pages.ts";
 
 /** A valibot object schema, as `userSchema` takes. */
@@ -52,8 +52,7 @@ export interface ExtensionBase {
  */
 export type AuthFlow = "USER_SRP_AUTH" | "USER_PASSWORD_AUTH" | "ADMIN_USER_PASSWORD_AUTH" | "USER_AUTH";
 
-/** The first factors of `USER_AUTH`, as Cognito names them (its `PREFERRED_CHALLENGE` values). */
-export const firstFactors = ["PASSWORD_SRP", "PASSWORD", "WEB_AUTHN", "EMAIL_OTP", "SMS_OTP"] as const;
+export { firstFactors };
 
 /** One of {@link firstFactors}. */
 export type FirstFactor = (typeof firstFactors)[number];
@@ -152,161 +151,6 @@ export interface WarrantOptions {
   extensions?: ExtensionBase[];
 }
 
-const ms = v.pipe(
-  v.number("must be a positive number of ms"),
-  v.minValue(1, "must be a positive number of ms"),
-);
-const nonEmpty = v.pipe(v.string("must be a non-empty string"), v.minLength(1, "must be a non-empty string"));
-const seconds = v.pipe(
-  v.number("must be a positive number of seconds"),
-  v.integer("must be a positive number of seconds"),
-  v.minValue(1, "must be a positive number of seconds"),
-);
-const secretString = v.pipe(
-  v.string("must be a string of at least 32 characters"),
-  v.minLength(32, "must be a string of at least 32 characters"),
-);
-// RFC 6265 token characters only: a name with `;`, `=` or spaces would inject cookie attributes.
-const cookieName = v.pipe(
-  v.string("must be a cookie name"),
-  v.regex(
-    /^[!#$%&'*+\-.^_`|~0-9A-Za-z]{1,64}$/,
-    "must be a cookie name (letters, digits and !#$%&'*+-.^_`|~)",
-  ),
-);
-const path = v.pipe(
-  v.string("must be a path"),
-  v.regex(/^\/(?:[A-Za-z0-9._~!$&'()*+,;=:@%-]+\/?)*$/, "must be a path that starts with /"),
-);
-
-const schema = v.strictObject(
-  {
-    userPoolId: v.pipe(
-      v.string("must be a user pool id like eu-west-1_AbC123"),
-      v.regex(/^[\w-]+_[0-9A-Za-z]+$/, "must be a user pool id like eu-west-1_AbC123"),
-    ),
-    clientId: nonEmpty,
-    clientSecret: v.optional(nonEmpty),
-    region: v.optional(
-      v.pipe(v.string("must be a region"), v.regex(/^[a-z0-9-]+$/, "must be a region like eu-west-1")),
-    ),
-    endpoint: v.optional(v.pipe(v.string("must be a URL"), v.url("must be a URL"))),
-    issuer: v.optional(v.pipe(v.string("must be a URL"), v.url("must be a URL"))),
-    credentials: v.optional(
-      v.union(
-        [
-          v.object({
-            accessKeyId: v.string(),
-            secretAccessKey: v.string(),
-            sessionToken: v.optional(v.string()),
-          }),
-          v.function(),
-        ],
-        "must be { accessKeyId, secretAccessKey } or a credential provider function",
-      ),
-    ),
-    authFlow: v.optional(
-      v.picklist(
-        ["USER_SRP_AUTH", "USER_PASSWORD_AUTH", "ADMIN_USER_PASSWORD_AUTH", "USER_AUTH"],
-        'must be "USER_SRP_AUTH", "USER_PASSWORD_AUTH", "ADMIN_USER_PASSWORD_AUTH" or "USER_AUTH"',
-      ),
-    ),
-    preferredChallenge: v.optional(v.picklist(firstFactors, `must be one of ${firstFactors.join(", ")}`)),
-    attributeMapping: v.optional(
-      v.record(nonEmpty, nonEmpty, "must be an object of attribute names to field names"),
-    ),
-    userSchema: v.optional(
-      v.custom<ObjectSchema>(
-        (s) =>
-          typeof s === "object" &&
-          s !== null &&
-          (s as { kind?: string }).kind === "schema" &&
-          /object$/i.test(String((s as { type?: string }).type)),
-        "must be a valibot object schema",
-      ),
-    ),
-    createUnknownUsers: v.optional(v.boolean("must be true or false")),
-    storage: v.optional(
-      v.custom<Storage>(
-        (s) =>
-          typeof s === "object" &&
-          s !== null &&
-          typeof (s as Storage).getItem === "function" &&
-          typeof (s as Storage).setItem === "function",
-        "must be an unstorage Storage (createStorage(...))",
-      ),
-    ),
-    secret: v.union(
-      [secretString, v.pipe(v.array(secretString), v.minLength(1, "must not be empty"))],
-      "must be a string of at least 32 characters, or an array of them",
-    ),
-    basePath: v.optional(path),
-    loginRedirect: v.optional(path),
-    origins: v.optional(
-      v.array(v.pipe(v.string("must be an origin"), v.url("must be an origin like https://example.com"))),
-    ),
-    session: v.optional(
-      v.strictObject(
-        { cookieName: v.optional(cookieName), idleTimeout: v.optional(seconds), maxAge: v.optional(seconds) },
-        "must be an object",
-      ),
-    ),
-    staffGroups: v.optional(v.array(nonEmpty)),
-    refreshTokenRotation: v.optional(v.boolean("must be true or false")),
-    pages: v.optional(
-      v.record(
-        v.picklist(
-          pageNames,
-          `must name a page: ${pageNames.slice(0, -1).join(", ")} or ${pageNames.at(-1)}`,
-        ),
-        v.function("must be a function that returns HTML"),
-      ),
-    ),
-    text: v.optional(v.record(v.string(), v.string("must be a string"))),
-    onError: v.optional(v.function("must be a function")),
-    modPow: v.optional(v.function("must be a function")),
-    rateLimit: v.optional(
-      v.union(
-        [
-          v.literal(false),
-          v.strictObject({
-            perAccount: v.optional(v.pipe(v.number(), v.integer(), v.minValue(1))),
-            perAddress: v.optional(v.pipe(v.number(), v.integer(), v.minValue(1))),
-            window: v.optional(v.pipe(v.number(), v.integer(), v.minValue(1))),
-            clientAddressHeader: v.optional(v.pipe(v.string(), v.regex(/^[!#$%&'*+\-.^_`|~0-9A-Za-z]+$/))),
-          }),
-        ],
-        "must be false or { perAccount?, perAddress?, window?, clientAddressHeader? } with whole positive numbers",
-      ),
-    ),
-    storageTimeout: v.optional(ms),
-    cognitoTimeout: v.optional(ms),
-    writableAttributes: v.optional(v.array(nonEmpty, "must be an array of Cognito attribute names")),
-    now: v.optional(v.function("must be a function that returns ms since the epoch")),
-    totpIssuer: v.optional(
-      v.pipe(
-        v.string("must be a non-empty string without ':'"),
-        v.regex(/^[^:]{1,64}$/, "must be a non-empty string without ':' of at most 64 characters"),
-      ),
-    ),
-    extensions: v.optional(
-      v.pipe(
-        v.array(
-          v.custom<ExtensionBase>(
-            (e) => typeof e === "object" && e !== null && typeof (e as ExtensionBase).name === "string",
-            "must be a warrant extension (an object with a name)",
-          ),
-        ),
-        v.check(
-          (list) => new Set(list.map((e) => e.name)).size === list.length,
-          "must not hold two extensions of one name",
-        ),
-      ),
-    ),
-  },
-  "is not a known option",
-);
-
 /** The default Cognito attribute → local field mapping (django-warrant's). */
 export const defaultAttributeMapping: Readonly<Record<string, string>> = Object.freeze({
   email: "email",
@@ -376,7 +220,7 @@ export function resolveConfig(options: WarrantOptions): WarrantConfig {
   if (typeof options !== "object" || options === null) {
     throw new WarrantError("invalid_options", "options must be an object");
   }
-  const result = v.safeParse(schema, options);
+  const result = v.safeParse(optionsSchema, options);
   if (!result.success) {
     let issue: v.BaseIssue<unknown> = result.issues[0];
     // A union reports on its branches: the deepest nested issue names the most precise path.
@@ -391,7 +235,7 @@ export function resolveConfig(options: WarrantOptions): WarrantConfig {
         : issue.message;
     throw new WarrantError("invalid_options", `${pathOf(issue)} ${message}`);
   }
-  const o = result.output;
+  const o = result.output as unknown as WarrantOptions;
   const basePath = (o.basePath ?? "/accounts").replace(/\/+$/, "") || "";
   const mapping = Object.freeze({ ...(o.attributeMapping ?? defaultAttributeMapping) });
   const userSchema =
