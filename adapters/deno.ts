@@ -123,8 +123,8 @@ export interface DenoKvCountersOptions {
 
 /**
  * Atomic counters in Deno KV, shared by every instance on that database (Deno Deploy: every region).
- * Each hit is one versionstamp-checked write, retried when another hit came first, so no two hits
- * see one count. Not `sum`: a sum drops the key's expiry, and counters must go when their window ends
+ * Each hit is one versionstamp-checked write, retried when another instance's hit came first, so no
+ * two hits see one count (hits from one instance on one key queue up, so a burst does not contend). Not `sum`: a sum drops the key's expiry, and counters must go when their window ends
  * (KV deletes expired keys lazily, so the window's end is also checked on read).
  *
  * @example
@@ -141,8 +141,22 @@ export function denoKvCounters(options: DenoKvCountersOptions = {}): Counters {
       : (globalThis as unknown as { Deno: { openKv(path?: string): Promise<DenoKvLike> } }).Deno.openKv(
           options.path,
         ));
+  // Hits on one key from this instance go one after another, so only other instances contend.
+  const queues = new Map<string, Promise<unknown>>();
+  const update = (key: string, change: (live: Hit | undefined, now: number) => Hit | undefined) => {
+    const run = (queues.get(key) ?? Promise.resolve()).then(() => checkedWrite(key, change));
+    const tail = run.catch(() => {});
+    queues.set(key, tail);
+    void tail.then(() => {
+      if (queues.get(key) === tail) queues.delete(key);
+    });
+    return run;
+  };
   // Change one counter with a checked write until no other write came in between.
-  const update = async (key: string, change: (live: Hit | undefined, now: number) => Hit | undefined) => {
+  const checkedWrite = async (
+    key: string,
+    change: (live: Hit | undefined, now: number) => Hit | undefined,
+  ) => {
     const db = await kv();
     const k = [prefix, key];
     for (let round = 0; ; round++) {
