@@ -273,11 +273,13 @@ export class WarrantCounters {
   /** `POST /hit {windowMs}`, `/release`, `/reset`: the counter's answer as JSON. */
   async fetch(request: Request): Promise<Response> {
     const op = new URL(request.url).pathname;
+    // The body first: reading it lets other requests in, which storage calls do not (the input gate),
+    // so from the read of the counter to its write nothing else runs.
+    const { windowMs = 0 } = (await request.json()) as { windowMs?: number };
     const storage = this.#state.storage;
     const now = Date.now();
     const live = await storage.get<Hit>("counter").then((c) => (c && c.resetAt > now ? c : undefined));
     if (op === "/hit") {
-      const { windowMs } = (await request.json()) as { windowMs: number };
       const next = { count: (live?.count ?? 0) + 1, resetAt: live?.resetAt ?? now + windowMs };
       await storage.put("counter", next);
       if (!live) await storage.setAlarm(next.resetAt);
