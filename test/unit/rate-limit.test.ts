@@ -1,7 +1,12 @@
 import assert from "node:assert/strict";
+import { mkdtempSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
 import { describe, it } from "node:test";
 import { createStorage } from "unstorage";
-import { memoryCounters } from "../../src/counters.ts";
+import fsDriver from "unstorage/drivers/fs";
+import redisDriver from "unstorage/drivers/redis";
+import { countersFor, memoryCounters } from "../../src/counters.ts";
 import { clientAddress, setClientAddress } from "../../src/http/client-address.ts";
 import { createRateLimiter } from "../../src/http/rate-limit.ts";
 import { createStore } from "../../src/storage.ts";
@@ -147,5 +152,37 @@ describe("memory counters", () => {
     assert.deepEqual(await counters.hit("k", 100), { count: 1, resetAt: 200 });
     await counters.release("missing");
     assert.deepEqual(await counters.hit("missing", 100), { count: 1, resetAt: 200 });
+  });
+});
+
+describe("the counters a warrant picks", () => {
+  it("uses the storage's own where it has them, else warns once and counts in this process", async () => {
+    const warnings: string[] = [];
+    const original = console.warn;
+    console.warn = (...args: unknown[]) => warnings.push(args.join(" "));
+    try {
+      const memory = createStorage();
+      assert.equal(countersFor(memory, undefined, Date.now), countersFor(memory, undefined, Date.now));
+      const redis = createStorage({ driver: redisDriver({ url: "redis://127.0.0.1:1", lazyConnect: true }) });
+      assert.ok(countersFor(redis, undefined, Date.now));
+      assert.deepEqual(warnings, [], "memory and redis count atomically");
+      const dir = mkdtempSync(join(tmpdir(), "warrant-counters-"));
+      try {
+        const fs = createStorage({ driver: fsDriver({ base: dir }) });
+        const a = countersFor(fs, undefined, Date.now);
+        const b = countersFor(fs, undefined, Date.now);
+        assert.equal(a, b, "warrants on one storage object share the counters of this process");
+        assert.equal(warnings.length, 1, "warned once");
+        assert.match(warnings[0]!, /cannot count atomically.*options\.counters/);
+        const given = memoryCounters();
+        assert.equal(countersFor(fs, given, Date.now), given, "the option wins");
+        assert.equal(warnings.length, 1);
+      } finally {
+        rmSync(dir, { recursive: true, force: true });
+      }
+      await redis.dispose();
+    } finally {
+      console.warn = original;
+    }
   });
 });
