@@ -14,9 +14,12 @@ export type { ApiKeyOptions } from "./api-key.ts";
 export { apiKeyHeader, getApiKey, keysEqual, withApiKey } from "./api-key.ts";
 export type { Challenge, LoginFailure, Tokens } from "./cognito/auth.ts";
 export type { TokenUse, VerifyResult } from "./cognito/verify.ts";
+export type { Counters, Hit, MemoryCountersOptions, RedisLike } from "./counters.ts";
+export { memoryCounters, redisCounters } from "./counters.ts";
 export type { WarrantErrorCode } from "./errors.ts";
 export { errorCodes, WarrantError } from "./errors.ts";
 export type { BearerContext, BearerOptions } from "./http/bearer.ts";
+export { setClientAddress } from "./http/client-address.ts";
 export type { ApiErrorCode } from "./http/context.ts";
 export { apiErrorCodes } from "./http/context.ts";
 export type {

@@ -7,6 +7,7 @@
 import type { Tokens } from "./cognito/auth.ts";
 import { cognitoLoader, lazyVerifier } from "./cognito/load.ts";
 import type { TokenUse, VerifyResult } from "./cognito/verify.ts";
+import { countersFor } from "./counters.ts";
 import { type BearerContext, type BearerOptions, createBearer } from "./http/bearer.ts";
 import { tokenServices, type WarrantExtension } from "./http/extensions.ts";
 import { createHandler } from "./http/handler.ts";
@@ -152,11 +153,22 @@ export function createWarrant(options: WarrantOptions): Warrant {
   const services = tokenServices(config.extensions as readonly WarrantExtension[], config);
   const refresh = createRefresh({ config, store, records, cognito, tokenServices: services });
   const sessions = createSessionCore({ config, records, refresh, cookies, cognito, tokenServices: services });
-  const pending = createPendingChallenges({ store, keyring, now: config.now });
-  const signups = createPendingChallenges({ store, keyring, now: config.now, prefix: "signups" });
+  const counters = countersFor(storage, config.counters, config.now);
+  const pending = createPendingChallenges({ store, keyring, now: config.now, counters });
+  const signups = createPendingChallenges({ store, keyring, now: config.now, counters, prefix: "signups" });
   const login = createLogin({ config, store, cognito, pending, signups });
   const verifier = lazyVerifier(config);
-  const http = createHandler({ config, store, cookies, sessions, login, cognito, keyring, verifier });
+  const http = createHandler({
+    config,
+    store,
+    counters,
+    cookies,
+    sessions,
+    login,
+    cognito,
+    keyring,
+    verifier,
+  });
   let handler = http.handler;
   const driver = storage.getMount?.("")?.driver?.name;
   if (driver === "memory" || driver === "warrant-memory") {
