@@ -170,7 +170,7 @@ export function redisCounters(client: RedisLike, prefix = "", now: () => number 
 export function countersOf(storage: unknown, now: () => number = Date.now): Counters | undefined {
   const driver = driverOf(storage);
   if (!driver) return undefined;
-  if (driver.name === "memory") return perStorage(driver, now);
+  if (driver.name === "memory" || driver.name === "warrant-memory") return perStorage(driver, now);
   if (driver.name === "redis" && typeof driver.getInstance === "function") {
     const client = driver.getInstance() as RedisLike;
     if (typeof client?.eval === "function") return redisCounters(client, driver.options?.base ?? "");

@@ -43,6 +43,8 @@ export type {
   PublicChallenge,
   RespondResult,
 } from "./login/authenticate.ts";
+export type { MemoryStorageOptions } from "./memory.ts";
+export { defaultMaxKeys, memoryStorage } from "./memory.ts";
 export type {
   AuthFlow,
   Credentials,
@@ -67,7 +69,7 @@ export type { Text, TextKey } from "./pages/text.ts";
 export { defaultText } from "./pages/text.ts";
 export type { TokenService } from "./sessions/refresh.ts";
 export type { NewSession } from "./sessions/session.ts";
-export type { Session, SessionUser } from "./sessions/store.ts";
+export type { Session, SessionInfo, SessionUser } from "./sessions/store.ts";
 export { mapAttributes, reverseMap } from "./users/mapping.ts";
 export type { LocalUser } from "./users/store.ts";
 export type { Warrant } from "./warrant.ts";

@@ -108,7 +108,18 @@ export const optionsSchema: v.GenericSchema<unknown, Record<string, unknown>> = 
     ),
     session: v.optional(
       v.strictObject(
-        { cookieName: v.optional(cookieName), idleTimeout: v.optional(seconds), maxAge: v.optional(seconds) },
+        {
+          cookieName: v.optional(cookieName),
+          idleTimeout: v.optional(seconds),
+          maxAge: v.optional(seconds),
+          maxPerUser: v.optional(
+            v.pipe(
+              v.number("must be a whole number of sessions"),
+              v.integer("must be a whole number of sessions"),
+              v.minValue(1, "must be at least 1"),
+            ),
+          ),
+        },
         "must be an object",
       ),
     ),

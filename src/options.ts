@@ -123,6 +123,8 @@ export interface WarrantOptions {
     idleTimeout?: number;
     /** @default 1209600 (14 days, as Django's SESSION_COOKIE_AGE) */
     maxAge?: number;
+    /** Live sessions one user may have; a login past it ends the user's oldest. @default 50 */
+    maxPerUser?: number;
   };
   /** Cognito groups that may use the admin pages. @default ["admin"] */
   staffGroups?: string[];
@@ -198,7 +200,12 @@ export interface WarrantConfig {
   readonly basePath: string;
   readonly loginRedirect: string;
   readonly origins: readonly string[] | undefined;
-  readonly session: { readonly cookieName: string; readonly idleTimeout: number; readonly maxAge: number };
+  readonly session: {
+    readonly cookieName: string;
+    readonly idleTimeout: number;
+    readonly maxAge: number;
+    readonly maxPerUser: number;
+  };
   readonly staffGroups: readonly string[];
   readonly refreshTokenRotation: boolean;
   readonly pages: Readonly<Partial<Pages>>;
@@ -260,6 +267,7 @@ export function resolveConfig(options: WarrantOptions): WarrantConfig {
     cookieName: o.session?.cookieName ?? "warrant",
     idleTimeout: o.session?.idleTimeout ?? 86_400,
     maxAge: o.session?.maxAge ?? 1_209_600,
+    maxPerUser: o.session?.maxPerUser ?? 50,
   });
   if (session.idleTimeout > session.maxAge) {
     throw new WarrantError(

@@ -83,11 +83,17 @@ export async function signedInPost(
   return { session, body };
 }
 
-/** The signed-in member of a staff group (`staffGroups`), or 401 / 403. */
+/**
+ * The signed-in member of a staff group (`staffGroups`), or 401 / 403. The session's groups are only a
+ * first sieve: membership is asked of Cognito on every admin request, so someone removed from the group
+ * loses the admin pages at once, not at their next refresh.
+ */
 export async function staff(ctx: Ctx, deps: RouteDeps): Promise<Session> {
   const session = await signedIn(ctx, deps);
-  const groups = session.user.groups ?? [];
-  if (!deps.config.staffGroups.some((g) => groups.includes(g))) throw forbidden(ctx, deps);
+  const isStaff = (groups: readonly string[]) => deps.config.staffGroups.some((g) => groups.includes(g));
+  if (!isStaff(session.user.groups ?? [])) throw forbidden(ctx, deps);
+  const now = await (await deps.cognito()).groupsOf(session.user.username);
+  if (!now || !isStaff(now)) throw forbidden(ctx, deps);
   return session;
 }
 

@@ -106,13 +106,21 @@ export function passwordRoutes(deps: RouteDeps): Routes {
           return again();
         }
         await attempt.succeeded();
-        // Every other session of this user ends, and this browser gets a new session id (S5, S12).
-        await deps.sessions.endAll(session.user.username);
-        const created = await deps.sessions.start({ user: session.user, tokens }, ctx.request);
-        const cookies = [created.cookie];
+        // Every session of this user ends, here and at Cognito (S12, C1). The global sign-out spends this
+        // browser's tokens too, so it signs in again with the new password: a new session id (S5).
+        const username = session.user.username;
+        await deps.sessions.endAll(username, { accessToken: tokens.accessToken });
+        const done = `${base}/profile?password=changed`;
+        const fresh = await deps.login.authenticate(username, fields.newPassword!);
+        if (fresh.ok) {
+          const cookies = [(await deps.sessions.start(fresh, ctx.request)).cookie];
+          return ctx.json ? json(ctx, { ok: true }, 200, { cookies }) : redirect(ctx, done, { cookies });
+        }
+        if (fresh.reason === "challenge") return toChallenge(ctx, deps, fresh.challenge, done);
+        const cookies = [deps.cookies.expire("session", ctx.secure)];
         return ctx.json
           ? json(ctx, { ok: true }, 200, { cookies })
-          : redirect(ctx, `${base}/profile?password=changed`, { cookies });
+          : redirect(ctx, `${base}/login`, { cookies });
       },
     },
 
@@ -178,12 +186,19 @@ export function passwordRoutes(deps: RouteDeps): Routes {
           return again();
         }
         await attempt.succeeded();
-        // Signed in with the new password: every older session of the user ends, this one is new (S5, S12).
-        const result = await deps.login.authenticate(username, fields.newPassword!);
+        // Signed in with the new password: every older session of the user ends, here and at Cognito,
+        // and this one is new (S5, S12). The global sign-out spends the tokens of the first login, so the
+        // session comes from a second one.
+        let result = await deps.login.authenticate(username, fields.newPassword!);
         if (result.ok) {
-          await deps.sessions.endAll(result.user.username);
-          return finishLogin(ctx, deps, result, undefined);
+          await deps.sessions.endAll(result.user.username, { accessToken: result.tokens.accessToken });
+          result = await deps.login.authenticate(username, fields.newPassword!);
+        } else if (result.reason === "challenge" && config.credentials) {
+          // The name typed may be an alias: the sessions are under the Cognito username.
+          const user = await cognito.getPoolUser(username);
+          if (user) await deps.sessions.endAll(user.username);
         }
+        if (result.ok) return finishLogin(ctx, deps, result, undefined);
         if (result.reason === "challenge") return toChallenge(ctx, deps, result.challenge);
         return ctx.json ? json(ctx, { ok: true }) : redirect(ctx, `${base}/login`);
       },
