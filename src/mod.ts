@@ -30,7 +30,7 @@ export type {
   WarrantExtension,
 } from "./http/extensions.ts";
 export { safeNext } from "./http/next.ts";
-export type { ProtectContext } from "./http/protect.ts";
+export type { ProtectContext, ProtectedHandler } from "./http/protect.ts";
 export { challengeAttempts, challengeTtl, limits } from "./limits.ts";
 export type { ChallengeAnswer, ChallengeName, TotpSetup } from "./login/answers.ts";
 export { challengeNames, totpUri } from "./login/answers.ts";
@@ -60,12 +60,20 @@ export type {
   Pages,
   ProfileItem,
 } from "./pages/pages.ts";
-export type { Text, TextKey } from "./pages/text.ts";
+export type { Text, TextKey, TextOverrides } from "./pages/text.ts";
 export { defaultText } from "./pages/text.ts";
 export type { TokenService } from "./sessions/refresh.ts";
 export type { NewSession } from "./sessions/session.ts";
 export type { Session, SessionUser } from "./sessions/store.ts";
 export { mapAttributes, reverseMap } from "./users/mapping.ts";
 export type { LocalUser } from "./users/store.ts";
+export type {
+  DefaultAttributeMapping,
+  MappedFields,
+  StoredUser,
+  UserFields,
+  UserOf,
+  WarrantUser,
+} from "./users/types.ts";
 export type { Warrant } from "./warrant.ts";
 export { createWarrant } from "./warrant.ts";

@@ -9,6 +9,7 @@ import type { ModPow } from "./cognito/srp.ts";
 import { WarrantError } from "./errors.ts";
 import { firstFactors, optionsSchema } from "./options-schema.ts";
 import type { Pages } from "./pages/pages.ts";
+import type { TextOverrides } from "./pages/text.ts";
 
 /** A valibot object schema, as `userSchema` takes. */
 export type ObjectSchema =
@@ -57,8 +58,14 @@ export { firstFactors };
 /** One of {@link firstFactors}. */
 export type FirstFactor = (typeof firstFactors)[number];
 
-/** Options of {@link createWarrant}. Every field is documented in the README's options table. */
-export interface WarrantOptions {
+/**
+ * Options of {@link createWarrant}. Every field is documented in the README's options table. `M` and `S`
+ * are the types of `attributeMapping` and `userSchema`, inferred by `createWarrant` to type its users.
+ */
+export interface WarrantOptions<
+  M extends Readonly<Record<string, string>> = Readonly<Record<string, string>>,
+  S extends ObjectSchema | undefined = ObjectSchema | undefined,
+> {
   /** The user pool, `<region>_<id>`; the region is derived from it. */
   userPoolId: string;
   /** The app client id. */
@@ -86,9 +93,9 @@ export interface WarrantOptions {
    */
   preferredChallenge?: FirstFactor;
   /** Cognito attribute → local field. @default { email: "email", given_name: "first_name", family_name: "last_name" } */
-  attributeMapping?: Record<string, string>;
+  attributeMapping?: M;
   /** valibot object schema of the stored local user's mapped fields. @default optional strings for the mapped fields */
-  userSchema?: ObjectSchema;
+  userSchema?: S;
   /** Create a local user on first login; when false unknown users cannot log in. @default true */
   createUnknownUsers?: boolean;
   /** Where users, sessions and challenges live. @default in-memory unstorage */
@@ -116,8 +123,11 @@ export interface WarrantOptions {
   refreshTokenRotation?: boolean;
   /** Render functions that replace built-in pages (any of `pageNames`: login, challenge, logout, profile, …). @default built-in */
   pages?: Partial<Pages>;
-  /** Replaces any text of the built-in pages (keys as in `defaultText`). @default English */
-  text?: Record<string, string>;
+  /**
+   * Replaces any text of the built-in pages: keys as in `defaultText`, `attr.<attribute>` labels, and the
+   * keys of the extensions' own tables. An unknown key is refused at construction. @default English
+   */
+  text?: TextOverrides;
   /** Called with each failed request's error and request id. @default one line on console.error, no secrets */
   onError?: (error: unknown, requestId: string) => void;
   /**
@@ -151,8 +161,15 @@ export interface WarrantOptions {
   extensions?: ExtensionBase[];
 }
 
+/** The default `attributeMapping` (django-warrant's), as a type: the field names are literal, so users are typed. */
+export type DefaultAttributeMapping = {
+  readonly email: "email";
+  readonly given_name: "first_name";
+  readonly family_name: "last_name";
+};
+
 /** The default Cognito attribute → local field mapping (django-warrant's). */
-export const defaultAttributeMapping: Readonly<Record<string, string>> = Object.freeze({
+export const defaultAttributeMapping: DefaultAttributeMapping = Object.freeze({
   email: "email",
   given_name: "first_name",
   family_name: "last_name",
@@ -288,7 +305,7 @@ export function resolveConfig(options: WarrantOptions): WarrantConfig {
     staffGroups: Object.freeze([...(o.staffGroups ?? ["admin"])]),
     refreshTokenRotation: o.refreshTokenRotation ?? false,
     pages: Object.freeze({ ...(o.pages ?? {}) }) as WarrantConfig["pages"],
-    text: Object.freeze({ ...(o.text ?? {}) }),
+    text: Object.freeze({ ...(o.text ?? {}) }) as WarrantConfig["text"],
     onError: o.onError as WarrantConfig["onError"],
     modPow: o.modPow as WarrantConfig["modPow"],
     storageTimeout: o.storageTimeout ?? 3000,

@@ -5,10 +5,11 @@
  */
 import type { LoadCognito } from "../cognito/load.ts";
 import type { Verifier } from "../cognito/verify.ts";
+import { WarrantError } from "../errors.ts";
 import type { LoginCore } from "../login/authenticate.ts";
 import type { WarrantConfig } from "../options.ts";
 import { builtinPages, type Pages } from "../pages/pages.ts";
-import { defaultText, type Text } from "../pages/text.ts";
+import { defaultText, type Text, unknownTextKeys } from "../pages/text.ts";
 import type { Cookies } from "../sessions/cookie.ts";
 import type { Keyring } from "../sessions/crypto.ts";
 import type { SessionCore } from "../sessions/session.ts";
@@ -49,7 +50,16 @@ export interface Http {
 export function createHandler(services: HandlerServices): Http {
   const { config } = services;
   const extensions = extensionsOf(config);
-  const text = { ...defaultText, ...extensionText(extensions), ...config.text } as Text;
+  const known = { ...defaultText, ...extensionText(extensions) };
+  const unknown = unknownTextKeys(config.text, known);
+  if (unknown.length > 0) {
+    // A misspelt key would otherwise be ignored without a word, and the page keep its English text.
+    throw new WarrantError(
+      "invalid_options",
+      `options.text[${JSON.stringify(unknown[0])}] is not a known text key (the keys are those of defaultText, attr.<attribute>, and the extensions' own)`,
+    );
+  }
+  const text = { ...known, ...config.text } as Text;
   const deps: RouteDeps = {
     ...services,
     pages: { ...builtinPages, ...config.pages } as Pages,

@@ -164,6 +164,40 @@ export type TextKey = keyof typeof defaultText;
 export type Text = Record<TextKey, string> & Record<string, string>;
 
 /**
+ * The key families open beyond {@link defaultText}: a label per Cognito attribute (`attr.custom:plan`), and
+ * the extensions' own tables, each under its prefix. A new extension with text adds its prefix here.
+ */
+export const openTextPrefixes = [
+  "attr.",
+  "passkeys.",
+  "managedLogin.",
+  "apiGateway.",
+  "admin.done.",
+] as const;
+
+/** `options.text`: any key of {@link defaultText}, or one in an {@link openTextPrefixes} family. */
+export type TextOverrides = { [K in TextKey]?: string } & {
+  [K in `${(typeof openTextPrefixes)[number]}${string}`]?: string;
+};
+
+/**
+ * The keys of `overrides` that no table knows: not in `known` (the built-in and the extensions' text),
+ * and not an attribute label. The extensions' families are checked against their tables, so a typo in
+ * one is found too.
+ *
+ * @example
+ * ```ts
+ * unknownTextKeys({ "login.titel": "x", "attr.custom:plan": "Plan" }, defaultText) // ["login.titel"]
+ * ```
+ */
+export function unknownTextKeys(
+  overrides: Readonly<Record<string, string>>,
+  known: Readonly<Record<string, string>>,
+): string[] {
+  return Object.keys(overrides).filter((key) => !Object.hasOwn(known, key) && !key.startsWith("attr."));
+}
+
+/**
  * A text with its `{name}` placeholders filled in; unknown placeholders stay as they are.
  *
  * @example

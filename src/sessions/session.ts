@@ -20,11 +20,11 @@ const staleLimit = 10_000;
 const stale = Symbol("stale");
 
 /** What `createSession` hands back: the token for the cookie and the Set-Cookie header value. */
-export interface NewSession {
+export interface NewSession<U = SessionUser> {
   token: string;
   /** A ready `Set-Cookie` header value. */
   cookie: string;
-  session: Session;
+  session: Session<U>;
 }
 
 /** A successful login, as a session starts from it. */

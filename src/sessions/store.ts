@@ -38,11 +38,11 @@ export interface SessionRecord {
   via?: string;
 }
 
-/** A live session, as `getSession` returns it. */
-export interface Session {
+/** A live session, as `getSession` returns it; `U` is the warrant's user type (see `WarrantUser`). */
+export interface Session<U = SessionUser> {
   /** The storage id (hash of the cookie token; not the token). */
   readonly id: string;
-  readonly user: SessionUser;
+  readonly user: U;
   readonly createdAt: number;
   readonly lastSeenAt: number;
   /** When the session ends unless used again: the earlier of the idle and absolute limits (ms). */
