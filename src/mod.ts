@@ -16,6 +16,15 @@ export type { Challenge, LoginFailure, Tokens } from "./cognito/auth.ts";
 export type { TokenUse, VerifyResult } from "./cognito/verify.ts";
 export type { WarrantErrorCode } from "./errors.ts";
 export { errorCodes, WarrantError } from "./errors.ts";
+export type {
+  EventBase,
+  EventListeners,
+  EventName,
+  EventUser,
+  SessionEndReason,
+  WarrantEventMap,
+} from "./events.ts";
+export { eventDeadline, eventNames } from "./events.ts";
 export type { BearerContext, BearerOptions } from "./http/bearer.ts";
 export type { ApiErrorCode } from "./http/context.ts";
 export { apiErrorCodes } from "./http/context.ts";
@@ -32,6 +41,8 @@ export type {
 export { safeNext } from "./http/next.ts";
 export type { ProtectContext, ProtectedHandler } from "./http/protect.ts";
 export { challengeAttempts, challengeTtl, limits } from "./limits.ts";
+export type { LogFields, Logger, LoggerOptions, LogLevel } from "./logger.ts";
+export { logLevels } from "./logger.ts";
 export type { ChallengeAnswer, ChallengeName, TotpSetup } from "./login/answers.ts";
 export { challengeNames, totpUri } from "./login/answers.ts";
 export type {

@@ -7,6 +7,8 @@ import type { Storage } from "unstorage";
 import * as v from "valibot";
 import type { ModPow } from "./cognito/srp.ts";
 import { WarrantError } from "./errors.ts";
+import { type EventListeners, eventNames } from "./events.ts";
+import { createLogger, type Logger, type LoggerOptions } from "./logger.ts";
 import { firstFactors, optionsSchema } from "./options-schema.ts";
 import type { Pages } from "./pages/pages.ts";
 import type { TextOverrides } from "./pages/text.ts";
@@ -128,7 +130,17 @@ export interface WarrantOptions<
    * keys of the extensions' own tables. An unknown key is refused at construction. @default English
    */
   text?: TextOverrides;
-  /** Called with each failed request's error and request id. @default one line on console.error, no secrets */
+  /**
+   * Listeners for what happened: `login`, `logout`, `signUp`, `passwordChange`, `challenge`, `sessionEnd`.
+   * Each is awaited up to 1 s; an error is caught and logged, never breaking the response. @default {}
+   */
+  events?: EventListeners;
+  /**
+   * Levels and sink of the library's log lines; `false` silences it. At `"debug"` each Cognito exception is
+   * named with a configuration hint. @default { level: "warn" }, on the console
+   */
+  logger?: LoggerOptions | false;
+  /** Called with each failed request's error and request id. @default one line at the logger's error level, no secrets */
   onError?: (error: unknown, requestId: string) => void;
   /**
    * Limits on failed logins and challenge answers, per account and per client address (the address only
@@ -207,6 +219,8 @@ export interface WarrantConfig {
   readonly pages: Readonly<Partial<Pages>>;
   readonly text: Readonly<Record<string, string>>;
   readonly onError: ((error: unknown, requestId: string) => void) | undefined;
+  readonly events: Readonly<EventListeners>;
+  readonly logger: Logger;
   readonly modPow: ModPow | undefined;
   readonly storageTimeout: number;
   readonly cognitoTimeout: number;
@@ -247,7 +261,9 @@ export function resolveConfig(options: WarrantOptions): WarrantConfig {
     const message =
       issue.type === "strict_object"
         ? issue.expected === "never"
-          ? "is not a known option"
+          ? issue.path?.[0]?.key === "events"
+            ? `is not a known event (${eventNames.join(", ")})`
+            : "is not a known option"
           : "is required"
         : issue.message;
     throw new WarrantError("invalid_options", `${pathOf(issue)} ${message}`);
@@ -307,6 +323,8 @@ export function resolveConfig(options: WarrantOptions): WarrantConfig {
     pages: Object.freeze({ ...(o.pages ?? {}) }) as WarrantConfig["pages"],
     text: Object.freeze({ ...(o.text ?? {}) }) as WarrantConfig["text"],
     onError: o.onError as WarrantConfig["onError"],
+    events: Object.freeze({ ...((o.events as EventListeners | undefined) ?? {}) }),
+    logger: createLogger(o.logger as LoggerOptions | false | undefined),
     modPow: o.modPow as WarrantConfig["modPow"],
     storageTimeout: o.storageTimeout ?? 3000,
     cognitoTimeout: o.cognitoTimeout ?? 5000,

@@ -106,7 +106,7 @@ function buildReader(options: SessionReaderOptions): SessionReader {
       sessions,
       pages: { error: errorPage },
       text: { ...defaultText, ...config.text } as Text,
-      onError: config.onError ?? logError,
+      onError: config.onError ?? logError(config.logger),
     }),
     verifyToken: (token, tokenUse) => verifier.verify(token, tokenUse),
     bearer: createBearer(verifier),

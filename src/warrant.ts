@@ -8,6 +8,7 @@ import { createStorage } from "unstorage";
 import type { Tokens } from "./cognito/auth.ts";
 import { cognitoLoader, lazyVerifier } from "./cognito/load.ts";
 import type { TokenUse, VerifyResult } from "./cognito/verify.ts";
+import { emit, requestIdOf } from "./events.ts";
 import { type BearerContext, type BearerOptions, createBearer } from "./http/bearer.ts";
 import { tokenServices, type WarrantExtension } from "./http/extensions.ts";
 import { createHandler } from "./http/handler.ts";
@@ -124,6 +125,11 @@ export function createWarrant<
   return build(options) as unknown as Warrant<WarrantUser<M, S>, StoredUser<M, S>>;
 }
 
+const requestOf = (request: Request | undefined) => {
+  const requestId = requestIdOf(request);
+  return requestId ? { requestId } : {};
+};
+
 /**
  * The untyped warrant. The typed one above is a view of it: every user it hands out was built from the
  * mapping and checked by `userSchema` before it was stored (users/store.ts), which is what the types say.
@@ -150,7 +156,7 @@ function build(options: WarrantOptions): Warrant {
     let warned = false;
     const check = memoryStoreWarning((message) => {
       warned = true;
-      console.warn(message);
+      config.logger.warn(message.replace(/^warrant: /, ""));
     });
     for (const origin of config.origins ?? []) check(origin);
     handler = (request) => {
@@ -163,10 +169,14 @@ function build(options: WarrantOptions): Warrant {
     authenticate: login.authenticate,
     respond: login.respond,
     pendingChallenge: login.pendingChallenge,
-    createSession: sessions.start,
+    async createSession(login, request) {
+      const created = await sessions.start(login, request);
+      await emit(config, "login", { username: login.user.username, user: login.user, ...requestOf(request) });
+      return created;
+    },
     getSession: sessions.get,
     logout: sessions.end,
-    signOutEverywhere: sessions.endAll,
+    signOutEverywhere: (username) => sessions.endAll(username),
     getUser: (username) => store.get<LocalUser>(userKey(username)),
     handler,
     protect: http.protect,

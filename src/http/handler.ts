@@ -56,7 +56,7 @@ export function createHandler(services: HandlerServices): Http {
     // A misspelt key would otherwise be ignored without a word, and the page keep its English text.
     throw new WarrantError(
       "invalid_options",
-      `options.text[${JSON.stringify(unknown[0])}] is not a known text key (the keys are those of defaultText, attr.<attribute>, and the extensions' own)`,
+      `options.text[${JSON.stringify(unknown[0])}] is not a known text key (the keys are those of defaultText, attr.<attribute>, managedLogin.provider.<name>, and the extensions' own)`,
     );
   }
   const text = { ...known, ...config.text } as Text;
@@ -69,7 +69,7 @@ export function createHandler(services: HandlerServices): Http {
     loginAdditions: (next) =>
       loginAdditions(extensions, { basePath: config.basePath, text, ...(next ? { next } : {}) }),
     afterLogout: (via, ctx) => extensions.find((e) => e.name === via)?.afterLogout?.(ctx, deps),
-    onError: config.onError ?? logError,
+    onError: config.onError ?? logError(config.logger),
   };
   const builtin = {
     ...loginRoutes(deps),

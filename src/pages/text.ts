@@ -181,9 +181,15 @@ export type TextOverrides = { [K in TextKey]?: string } & {
 };
 
 /**
+ * The key families whose members no table lists, since they name something of the app's: a Cognito
+ * attribute's label (`attr.custom:plan`), a managed-login provider's button (`managedLogin.provider.Google`).
+ */
+export const freeTextPrefixes: readonly string[] = ["attr.", "managedLogin.provider."];
+
+/**
  * The keys of `overrides` that no table knows: not in `known` (the built-in and the extensions' text),
- * and not an attribute label. The extensions' families are checked against their tables, so a typo in
- * one is found too.
+ * and not in a {@link freeTextPrefixes} family. The extensions' other keys are checked against their
+ * tables, so a typo in one is found too.
  *
  * @example
  * ```ts
@@ -194,7 +200,9 @@ export function unknownTextKeys(
   overrides: Readonly<Record<string, string>>,
   known: Readonly<Record<string, string>>,
 ): string[] {
-  return Object.keys(overrides).filter((key) => !Object.hasOwn(known, key) && !key.startsWith("attr."));
+  return Object.keys(overrides).filter(
+    (key) => !Object.hasOwn(known, key) && !freeTextPrefixes.some((prefix) => key.startsWith(prefix)),
+  );
 }
 
 /**

@@ -11,6 +11,7 @@ import type { RefreshResult } from "../cognito/auth.ts";
 import { groupsOf, unverifiedClaims } from "../cognito/jwt.ts";
 import type { LoadCognito } from "../cognito/load.ts";
 import { WarrantError } from "../errors.ts";
+import { emit } from "../events.ts";
 import type { WarrantConfig } from "../options.ts";
 import type { Store } from "../storage.ts";
 import { type LocalUser, userKey } from "../users/store.ts";
@@ -68,6 +69,7 @@ export function createRefresh(deps: {
     } catch (error) {
       if (!(error instanceof SessionInvalid)) throw error;
       await records.destroy(id, current.username);
+      await emit(config, "sessionEnd", { username: current.username, reason: "invalid" });
       return null;
     }
     let result: RefreshResult;
@@ -83,6 +85,7 @@ export function createRefresh(deps: {
     }
     if (!result.ok) {
       await records.destroy(id, current.username);
+      await emit(config, "sessionEnd", { username: current.username, reason: "refresh_refused" });
       return null;
     }
     const fresh = result.tokens;

@@ -8,6 +8,7 @@
  */
 import type { Tokens } from "../cognito/auth.ts";
 import type { LoadCognito } from "../cognito/load.ts";
+import { emit, requestIdOf, type SessionEndReason } from "../events.ts";
 import type { WarrantConfig } from "../options.ts";
 import { type Cookies, isSecure } from "./cookie.ts";
 import { type Refresh, refreshWindow, type TokenServices, tokenServiceOf } from "./refresh.ts";
@@ -47,13 +48,19 @@ export interface SessionCore {
   end(request: Request): Promise<{ cookie: string }>;
   /** Ends one session by id without calling Cognito (its tokens no longer work). */
   discard(id: string, username: string): Promise<void>;
-  /** Ends every session of a user; how many ended. */
-  endAll(username: string): Promise<number>;
+  /** Ends every session of a user; how many ended. `reason` goes to the `sessionEnd` event. */
+  endAll(username: string, reason?: SessionEndReason, request?: Request): Promise<number>;
   /** Replaces the user a session carries (after a profile update). */
   updateUser(id: string, user: SessionUser): Promise<void>;
   /** How many sessions a user has in this store. */
   count(username: string): Promise<number>;
 }
+
+/** The request id of `request`, as an event field. */
+const tag = (request: Request | undefined) => {
+  const requestId = requestIdOf(request);
+  return requestId ? { requestId } : {};
+};
 
 /** Builds the session core. */
 export function createSessionCore(deps: {
@@ -112,7 +119,10 @@ export function createSessionCore(deps: {
       const previous = idOf(request);
       if (previous) {
         const old = await records.read(previous);
-        if (old) await records.destroy(previous, old.username);
+        if (old) {
+          await records.destroy(previous, old.username);
+          await emit(config, "sessionEnd", { username: old.username, reason: "replaced", ...tag(request) });
+        }
       }
       return core.start(login, request);
     },
@@ -124,6 +134,8 @@ export function createSessionCore(deps: {
         const record = await records.read(id);
         if (record) {
           await records.destroy(id, record.username);
+          await emit(config, "logout", { username: record.username, ...tag(request) });
+          await emit(config, "sessionEnd", { username: record.username, reason: "logout", ...tag(request) });
           // Revocation is best effort: a Cognito outage must not keep anyone logged in locally.
           try {
             const tokens = await records.openTokens(id, record);
@@ -136,8 +148,15 @@ export function createSessionCore(deps: {
       return { cookie: cookies.expire("session", secure) };
     },
 
-    discard: (id, username) => records.destroy(id, username),
-    endAll: (username) => records.destroyAll(username),
+    async discard(id, username) {
+      await records.destroy(id, username);
+      await emit(config, "sessionEnd", { username, reason: "revoked" });
+    },
+    async endAll(username, reason = "signed_out_everywhere", request) {
+      const count = await records.destroyAll(username);
+      if (count > 0) await emit(config, "sessionEnd", { username, reason, count, ...tag(request) });
+      return count;
+    },
     updateUser: (id, user) => records.updateUser(id, user),
     count: async (username) => (await records.list(username)).length,
   };

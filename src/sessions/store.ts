@@ -10,6 +10,7 @@
 import { sha256 } from "@oslojs/crypto/sha2";
 import { encodeBase64urlNoPadding, encodeHexLowerCase } from "@oslojs/encoding";
 import type { Tokens } from "../cognito/auth.ts";
+import { emit } from "../events.ts";
 import type { WarrantConfig } from "../options.ts";
 import type { Store } from "../storage.ts";
 import type { Keyring, Sealed } from "./crypto.ts";
@@ -177,6 +178,7 @@ export function createSessions(config: WarrantConfig, store: Store, keyring: Key
       const now = config.now();
       if (now >= record.expiresAt || now >= record.lastSeenAt + idleTimeout * 1000) {
         await sessions.destroy(id, record.username);
+        await emit(config, "sessionEnd", { username: record.username, reason: "expired" });
         return null;
       }
       return record;

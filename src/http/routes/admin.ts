@@ -117,12 +117,12 @@ export function adminRoutes(deps: RouteDeps): Routes {
           if (!(await (await deps.cognito()).disableUser(username)))
             return fail(ctx, deps, 404, text["error.notFound"]);
           // A disabled user is out everywhere at once, not when their tokens next refresh (S12).
-          await deps.sessions.endAll(username);
+          await deps.sessions.endAll(username, "disabled", ctx.request);
         } else if (action === "enable") {
           if (!(await (await deps.cognito()).enableUser(username)))
             return fail(ctx, deps, 404, text["error.notFound"]);
         } else if (action === "signout") {
-          await deps.sessions.endAll(username);
+          await deps.sessions.endAll(username, "signed_out_everywhere", ctx.request);
         } else {
           return fail(ctx, deps, 400, text["error.badRequest"]);
         }

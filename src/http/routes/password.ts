@@ -5,6 +5,7 @@
  * answer for known and unknown names, R7) and `/password/reset` (code + new password, then signed in).
  */
 import type { Tokens } from "../../cognito/auth.ts";
+import { emit } from "../../events.ts";
 import { limits } from "../../limits.ts";
 import type { FormField } from "../../pages/pages.ts";
 import { type Session, SessionInvalid } from "../../sessions/store.ts";
@@ -104,7 +105,13 @@ export function passwordRoutes(deps: RouteDeps): Routes {
           return again();
         }
         // Every other session of this user ends, and this browser gets a new session id (S5, S12).
-        await deps.sessions.endAll(session.user.username);
+        await deps.sessions.endAll(session.user.username, "password_change", ctx.request);
+        const changed = {
+          username: session.user.username,
+          reason: "change",
+          requestId: ctx.requestId,
+        } as const;
+        await emit(deps.config, "passwordChange", changed);
         const created = await deps.sessions.start({ user: session.user, tokens }, ctx.request);
         const cookies = [created.cookie];
         return ctx.json
@@ -176,10 +183,11 @@ export function passwordRoutes(deps: RouteDeps): Routes {
           return again();
         }
         await deps.limiter.succeed(username);
+        await emit(deps.config, "passwordChange", { username, reason: "reset", requestId: ctx.requestId });
         // Signed in with the new password: every older session of the user ends, this one is new (S5, S12).
         const result = await deps.login.authenticate(username, fields.newPassword!);
         if (result.ok) {
-          await deps.sessions.endAll(result.user.username);
+          await deps.sessions.endAll(result.user.username, "password_reset", ctx.request);
           return finishLogin(ctx, deps, result, undefined);
         }
         if (result.reason === "challenge") return toChallenge(ctx, deps, result.challenge);
