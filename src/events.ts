@@ -37,7 +37,9 @@ export type SessionEndReason =
   /** The password was reset with a code: every session ends. */
   | "password_reset"
   /** Staff disabled the user. */
-  | "disabled";
+  | "disabled"
+  /** One session ended from the user's list of sessions (`warrant.endSession`). */
+  | "end_session";
 
 /** The user a login event carries (the session user: local record, mapped fields, groups). */
 export interface EventUser {

@@ -82,7 +82,7 @@ export function createSessionReader<
 
 function buildReader(options: SessionReaderOptions): SessionReader {
   const config = resolveConfig(options);
-  const store = createStore(options.storage, config.storageTimeout);
+  const store = createStore(options.storage, config.storageTimeout, config.now);
   const records = createSessions(config, store, createKeyring(config.secrets));
   // In place of a refresh: the record as it is, its idle expiry slid as on any other request.
   const refresh: Refresh = async (id) => {
