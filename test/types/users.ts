@@ -6,6 +6,7 @@
  * tsc fails on one that is not, and the test also removes them and counts the errors that appear.
  */
 import * as v from "valibot";
+import { defineWorker } from "../../adapters/cloudflare.ts";
 import {
   createWarrant,
   type ProtectContext,
@@ -138,3 +139,19 @@ createWarrant({
 });
 // @ts-expect-error a misspelt text key does not compile
 createWarrant({ ...base, text: { "login.titel": "Anmelden" } });
+
+// The Workers adapter types its app's warrant from the options `configure` returns.
+defineWorker(
+  (env: { KV: never }) => ({
+    ...base,
+    kv: env.KV,
+    attributeMapping: { email: "email", "custom:plan": "plan" },
+  }),
+  async (request, { warrant }) => {
+    const session = await warrant.getSession(request);
+    const plan: string | undefined = session?.user.plan;
+    // @ts-expect-error not mapped in this Worker's options
+    session?.user.first_name;
+    return new Response(plan ?? "");
+  },
+);
