@@ -77,13 +77,16 @@ describe("manifests", () => {
     for (const [name, range] of Object.entries(pkg.dependencies as Record<string, string>)) {
       assert.equal(imports[name], `npm:${name}@${range}`, `deno.json imports["${name}"]`);
     }
+    // Optional peers (hono, for adapters/hono.ts) are mapped too, with their peer range.
+    const peers: Record<string, string> = pkg.peerDependencies ?? {};
+    for (const [name, range] of Object.entries(peers)) {
+      assert.equal(imports[name], `npm:${name}@${range}`, `deno.json imports["${name}"]`);
+    }
     for (const [specifier, target] of Object.entries(imports)) {
       const name = specifier.replace(/\/$/, "");
-      assert.ok(
-        name in pkg.dependencies,
-        `deno.json imports ${specifier}, which package.json does not depend on`,
-      );
-      if (specifier.endsWith("/")) assert.equal(target, `npm:/${name}@${pkg.dependencies[name]}/`);
+      const range = pkg.dependencies[name] ?? peers[name];
+      assert.ok(range, `deno.json imports ${specifier}, which package.json does not depend on`);
+      if (specifier.endsWith("/")) assert.equal(target, `npm:/${name}@${range}/`);
     }
   });
 });
