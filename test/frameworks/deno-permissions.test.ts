@@ -112,6 +112,7 @@ describe("the README's deno run line", () => {
       assert.equal(res.status, 503);
       assert.ok(res.headers.get("retry-after"));
       assert.equal(((await res.json()) as { error: string }).error, "unavailable");
+      assert.match(server.output(), /Deno permission missing: run with --allow-sys/);
     } finally {
       await server.stop();
     }
