@@ -59,7 +59,8 @@ describe("manifests", () => {
       const built = source.replace(/^\.\//, "./dist/").replace(/\.ts$/, "");
       assert.deepEqual(
         pkg.exports[key],
-        { types: `${built}.d.ts`, import: `${built}.js` },
+        // `default` too: require() of the ESM build (Node ^20.19 / >=22.12) matches no `import` condition.
+        { types: `${built}.d.ts`, import: `${built}.js`, default: `${built}.js` },
         `package.json exports[${JSON.stringify(key)}] is not the build of ${source}`,
       );
     }
