@@ -182,7 +182,9 @@ function build(options: WarrantOptions): Warrant {
   const services = tokenServices(config.extensions as readonly WarrantExtension[], config);
   const refresh = createRefresh({ config, store, records, cognito, tokenServices: services });
   const sessions = createSessionCore({ config, records, refresh, cookies, cognito, tokenServices: services });
-  const counters = countersFor(storage, config.counters, config.now, config.storageTimeout);
+  const counters = countersFor(storage, config.counters, config.now, config.storageTimeout, (m) =>
+    config.logger.warn(m),
+  );
   const pending = createPendingChallenges({ store, keyring, now: config.now, counters });
   const signups = createPendingChallenges({ store, keyring, now: config.now, counters, prefix: "signups" });
   const login = createLogin({ config, store, cognito, pending, signups });
