@@ -12,6 +12,8 @@ declare const Deno: {
 
 storageContract({
   name: "deno-kv",
+  // Deno KV expires keys by its own clock (expireIn), not the suite's.
+  ownClock: true,
   async open() {
     const dir = await Deno.makeTempDir({ prefix: "warrant-contract-kv-" });
     const storage = denoKvStorage({ path: `${dir}/warrant.kv`, prefix: "warrant" });
