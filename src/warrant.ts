@@ -23,6 +23,7 @@ import {
 import { createPendingChallenges } from "./login/pending.ts";
 import { memoryStorage } from "./memory.ts";
 import { resolveConfig, type WarrantConfig, type WarrantOptions } from "./options.ts";
+import { coarseAgent } from "./sessions/agent.ts";
 import { createCookies } from "./sessions/cookie.ts";
 import { createKeyring } from "./sessions/crypto.ts";
 import { createRefresh } from "./sessions/refresh.ts";
@@ -151,7 +152,15 @@ export function createWarrant(options: WarrantOptions): Warrant {
   const cookies = createCookies(config);
   const services = tokenServices(config.extensions as readonly WarrantExtension[], config);
   const refresh = createRefresh({ config, store, records, cognito, tokenServices: services });
-  const sessions = createSessionCore({ config, records, refresh, cookies, cognito, tokenServices: services });
+  const sessions = createSessionCore({
+    config,
+    records,
+    refresh,
+    cookies,
+    cognito,
+    tokenServices: services,
+    agentOf: coarseAgent,
+  });
   const pending = createPendingChallenges({ store, keyring, now: config.now });
   const signups = createPendingChallenges({ store, keyring, now: config.now, prefix: "signups" });
   const login = createLogin({ config, store, cognito, pending, signups });
