@@ -18,6 +18,7 @@ import {
   unauthenticated,
 } from "./context.ts";
 import { allowedOrigins, sameOriginRequest } from "./origin.ts";
+import type { Attempt } from "./rate-limit.ts";
 
 /** A request turned away, with the response that says so. */
 export class Refusal extends Error {
@@ -97,12 +98,13 @@ export async function staff(ctx: Ctx, deps: RouteDeps): Promise<Session> {
 }
 
 /**
- * Goes ahead only while this account (and the request's trusted address) is under its limit of failed
- * attempts (R8); else a 429 with Retry-After (the login page with the message, for HTML).
+ * Reserves an attempt for this account (and the request's trusted address) before Cognito is called
+ * (R8, C3): the reservation, or a 429 with Retry-After (the login page with the message, for HTML).
+ * A failure keeps the reservation; the route calls `succeeded()` or `release()` for anything else.
  */
-export async function rateLimit(ctx: Ctx, deps: RouteDeps, account: string, next?: string): Promise<void> {
-  const verdict = await deps.limiter.check(ctx.request, account);
-  if (verdict.ok) return;
+export async function rateLimit(ctx: Ctx, deps: RouteDeps, account: string, next?: string): Promise<Attempt> {
+  const verdict = await deps.limiter.reserve(ctx.request, account);
+  if (verdict.ok) return verdict.attempt;
   const more = { headers: { "retry-after": String(verdict.retryAfter) } };
   const message = deps.text["login.throttled"];
   throw new Refusal(

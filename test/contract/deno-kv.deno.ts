@@ -12,7 +12,7 @@ declare const Deno: {
 
 storageContract({
   name: "deno-kv",
-  // Deno KV expires keys by its own clock (expireIn), not the suite's.
+  // Deno KV expires a key by its own clock (`expireIn`): the contract's moved clock cannot age it.
   ownClock: true,
   async open() {
     const dir = await Deno.makeTempDir({ prefix: "warrant-contract-kv-" });
