@@ -87,6 +87,6 @@ console.log(table);
 if (process.argv.includes("--write")) {
   appendFileSync(
     new URL("./RESULTS.md", import.meta.url),
-    `\n## Where a protected request's time goes (issue 12.4)\n\nCommand: \`npx tsx bench/session/profile.ts --write\` · date: ${new Date().toISOString()} · ${cpus()[0]?.model ?? "?"}, ${cpus().length} CPUs, shared\n\nMedian of per-call means over batches of 100, after warm-up; the default store (memoryStorage); 1-minute load average at the start: ${loadavg()[0]!.toFixed(1)}.\n\n${table}\n`,
+    `\n## Where a protected request's time goes (issue 12.4)\n\nCommand: \`npx tsx bench/session/profile.ts --write\` · date: ${new Date().toISOString()} · ${cpus()[0]?.model ?? "?"}, ${cpus().length} CPUs, shared\n\nMedian of per-call means over batches of 100, after warm-up; the default store (memoryStorage); 1-minute load average at the end: ${loadavg()[0]!.toFixed(1)}.\n\n${table}\n`,
   );
 }
