@@ -86,7 +86,9 @@ export async function signedInPost(
 export async function staff(ctx: Ctx, deps: RouteDeps): Promise<Session> {
   const session = await signedIn(ctx, deps);
   const groups = session.user.groups ?? [];
-  if (!deps.config.staffGroups.some((g) => groups.includes(g))) throw forbidden(ctx, deps);
+  // Its own words: reloading will not help someone who is simply not staff.
+  if (!deps.config.staffGroups.some((g) => groups.includes(g)))
+    throw new Refusal(fail(ctx, deps, 403, deps.text["error.notStaff"]));
   return session;
 }
 
@@ -102,6 +104,6 @@ export async function rateLimit(ctx: Ctx, deps: RouteDeps, account: string, next
   throw new Refusal(
     ctx.json
       ? json(ctx, { error: "too_many_requests", message }, 429, more)
-      : html(ctx, deps.pages.login(loginProps(ctx, deps, message, next)), 429, more),
+      : html(ctx, deps.pages.login(loginProps(ctx, deps, message, next, { username: account })), 429, more),
   );
 }

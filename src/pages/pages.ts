@@ -25,19 +25,21 @@ export type {
 
 /** The built-in pages. */
 export const builtinPages: Pages = {
-  login({ ctx, error, next, buttons = [], passwordForm = true, usernameOnly }) {
+  login({ ctx, error, notice, next, username = "", buttons = [], passwordForm = true, usernameOnly }) {
     const t = ctx.text;
     const invalid = error ? ' aria-invalid="true" aria-describedby="login-error"' : "";
+    // The focus goes to the first empty field: the password when the username is kept from a failed try.
+    const focusPassword = username !== "" && !usernameOnly;
     const providers = buttonList(buttons);
     const form = `<form method="post" action="${escapeHtml(ctx.basePath)}/login" novalidate>
 ${csrfField(ctx)}${next ? `<input type="hidden" name="next" value="${escapeHtml(next)}">` : ""}
 <label for="username">${escapeHtml(t["login.username"])}</label>
-<input id="username" name="username" type="text" autocomplete="username" autocapitalize="none" spellcheck="false" required${invalid} autofocus>
+<input id="username" name="username" type="text" value="${escapeHtml(username)}" autocomplete="username" autocapitalize="none" spellcheck="false" required${invalid}${focusPassword ? "" : " autofocus"}>
 ${
   usernameOnly
     ? ""
     : `<label for="password">${escapeHtml(t["login.password"])}</label>
-<input id="password" name="password" type="password" autocomplete="current-password" required${invalid}>
+<input id="password" name="password" type="password" autocomplete="current-password" required${invalid}${focusPassword ? " autofocus" : ""}>
 `
 }<button type="submit">${escapeHtml(t[usernameOnly ? "login.continue" : "login.submit"])}</button>
 </form>
@@ -45,7 +47,9 @@ ${
     return layout(
       t["login.title"],
       `<h1>${escapeHtml(t["login.title"])}</h1>
-${error ? `<p id="login-error" class="alert error" role="alert">${escapeHtml(error)}</p>` : ""}
+${error ? `<p id="login-error" class="alert error" role="alert">${escapeHtml(error)}</p>` : ""}${
+  notice ? `<p class="alert ok" role="status">${escapeHtml(notice)}</p>` : ""
+}
 ${providers}${providers && passwordForm ? `\n<p class="or">${escapeHtml(t["login.or"])}</p>\n` : ""}${passwordForm ? form : ""}`,
     );
   },
@@ -150,7 +154,7 @@ ${fields.map((f) => field(f, true)).join("\n")}
     );
   },
 
-  password({ ctx, kind, fields, error, message }) {
+  password({ ctx, kind, fields, error, message, intro }) {
     const t = ctx.text;
     const title = t[`password.${kind}.title`] ?? "";
     const links =
@@ -164,7 +168,7 @@ ${fields.map((f) => field(f, true)).join("\n")}
       `<h1>${escapeHtml(title)}</h1>
 ${error ? `<p class="alert error" role="alert">${escapeHtml(error)}</p>` : ""}${
   message ? `<p class="alert ok" role="status">${escapeHtml(message)}</p>` : ""
-}
+}${intro ? `<p>${escapeHtml(intro)}</p>` : ""}
 <form method="post" action="${escapeHtml(ctx.basePath)}/password/${kind}" novalidate>
 ${csrfField(ctx)}
 ${fields.map((f, i) => field(f, i === focusIndex(fields))).join("\n")}

@@ -52,7 +52,7 @@ export function passwordRoutes(deps: RouteDeps): Routes {
     kind: "change" | "forgot" | "reset",
     fields: FormField[],
     status = 200,
-    notes: { error?: string; message?: string } = {},
+    notes: { error?: string; message?: string; intro?: string } = {},
   ) => html(ctx, pages.password({ ctx: pageContext(ctx, deps, session), kind, fields, ...notes }), status);
 
   /** New passwords go to Cognito untouched (R4); only emptiness, length and the confirmation are checked here. */
@@ -108,7 +108,7 @@ export function passwordRoutes(deps: RouteDeps): Routes {
         const created = await deps.sessions.start({ user: session.user, tokens }, ctx.request);
         const cookies = [created.cookie];
         return ctx.json
-          ? json(ctx, { ok: true }, 200, { cookies })
+          ? json(ctx, { ok: true, message: text["password.changed"] }, 200, { cookies })
           : redirect(ctx, `${base}/profile?password=changed`, { cookies });
       },
     },
@@ -117,7 +117,7 @@ export function passwordRoutes(deps: RouteDeps): Routes {
       async GET(ctx) {
         if (ctx.json) return json(ctx, { fields: ["username"] });
         return passwordPage(ctx, null, "forgot", [usernameField()], 200, {
-          message: text["password.forgot.intro"],
+          intro: text["password.forgot.intro"],
         });
       },
       async POST(ctx) {
@@ -126,7 +126,9 @@ export function passwordRoutes(deps: RouteDeps): Routes {
         if (username.length === 0 || username.length > limits.username) {
           const errors = { username: text["login.failed"] };
           return fieldErrors(ctx, errors, () =>
-            passwordPage(ctx, null, "forgot", [usernameField(username, errors.username)], 400),
+            passwordPage(ctx, null, "forgot", [usernameField(username, errors.username)], 400, {
+              intro: text["password.forgot.intro"],
+            }),
           );
         }
         await rateLimit(ctx, deps, username);
@@ -180,10 +182,16 @@ export function passwordRoutes(deps: RouteDeps): Routes {
         const result = await deps.login.authenticate(username, fields.newPassword!);
         if (result.ok) {
           await deps.sessions.endAll(result.user.username);
-          return finishLogin(ctx, deps, result, undefined);
+          // The next page says what happened: the profile reads `password=reset` (JSON: the message).
+          return finishLogin(ctx, deps, result, undefined, {
+            json: { ok: true, message: text["password.resetDone"] },
+            query: "password=reset",
+          });
         }
         if (result.reason === "challenge") return toChallenge(ctx, deps, result.challenge);
-        return ctx.json ? json(ctx, { ok: true }) : redirect(ctx, `${base}/login`);
+        return ctx.json
+          ? json(ctx, { ok: true, message: text["password.resetSignIn"] })
+          : redirect(ctx, `${base}/login?reset=1`);
       },
     },
   };
