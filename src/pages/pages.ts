@@ -204,19 +204,21 @@ ${fields.map((f, i) => field(f, i === focusIndex(fields))).join("\n")}
       t["admin.users.title"],
       `<h1>${escapeHtml(t["admin.users.title"])}</h1>
 <table>
-<thead><tr><th scope="col">${escapeHtml(t["attr.email"])}</th><th scope="col">${escapeHtml(t["admin.status"])}</th><th scope="col">${escapeHtml(t["admin.username"])}</th></tr></thead>
+<thead><tr><th scope="col">${escapeHtml(t["attr.email"])}</th><th scope="col">${escapeHtml(t["admin.status"])}</th><th scope="col" class="wide-only">${escapeHtml(t["admin.username"])}</th></tr></thead>
 <tbody>
 ${users
   .map(
     (u) =>
-      `<tr><td><a href="${b}/admin/users/${encodeURIComponent(u.username)}">${escapeHtml(u.email || u.username)}</a></td><td>${escapeHtml(
+      `<tr><td><a href="${b}/admin/users/${encodeURIComponent(u.username)}">${escapeHtml(u.email || u.username)}</a></td><td class="status">${escapeHtml(
         u.enabled ? u.status : `${u.status} (${t["admin.disabled"]})`,
-      )}</td><td><code>${escapeHtml(u.username)}</code></td></tr>`,
+      )}</td><td class="wide-only"><code>${escapeHtml(u.username)}</code></td></tr>`,
   )
   .join("\n")}
 </tbody>
 </table>
 ${next ? `<p><a href="${b}/admin/users?page=${encodeURIComponent(next)}">${escapeHtml(t["admin.next"])}</a></p>` : ""}`,
+      "en",
+      true,
     );
   },
 
@@ -227,6 +229,11 @@ ${next ? `<p><a href="${b}/admin/users?page=${encodeURIComponent(next)}">${escap
       `<form method="post" action="${b}/admin/users/${encodeURIComponent(user.username)}">${csrfField(ctx)}<input type="hidden" name="action" value="${name}"><button type="submit"${
         secondary ? ' class="secondary"' : ""
       }>${escapeHtml(label)}</button></form>`;
+    // Disabling asks first, without JavaScript: the button only opens the question and the real one.
+    const disable = `<details class="confirm"><summary class="button secondary">${escapeHtml(t["admin.disable"])}</summary>
+<p>${escapeHtml(t["admin.disableConfirm"])}</p>
+${action("disable", t["admin.disableYes"], false)}
+</details>`;
     return layout(
       user.email || user.username,
       `<h1>${escapeHtml(user.email || user.username)}</h1>
@@ -241,7 +248,7 @@ ${Object.entries(user.fields)
   .join("\n")}
 </dl>
 <div class="actions">
-${user.enabled ? action("disable", t["admin.disable"]) : action("enable", t["admin.enable"])}
+${user.enabled ? disable : action("enable", t["admin.enable"])}
 ${action("signout", t["admin.signout"])}
 <a href="${b}/admin/users">${escapeHtml(t["admin.back"])}</a>
 </div>

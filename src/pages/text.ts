@@ -99,6 +99,8 @@ export const defaultText = {
   "admin.next": "Next page",
   "admin.back": "All users",
   "admin.disable": "Disable and sign out",
+  "admin.disableConfirm": "This user will be signed out everywhere and cannot sign in until enabled again.",
+  "admin.disableYes": "Yes, disable this user",
   "admin.enable": "Enable",
   "admin.signout": "Sign out everywhere",
   "admin.done.disable": "The user was disabled and signed out everywhere.",
