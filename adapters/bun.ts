@@ -19,11 +19,33 @@
  * });
  * ```
  */
+import { setClientAddress } from "../src/http/client-address.ts";
 import type { Warrant } from "../src/mod.ts";
 
 // Bun's node:crypto computes SRP's powers in BoringSSL, about twice as fast as BigInt there: pass it as
 // the `modPow` option (see adapters/node-crypto.ts).
 export { modPow } from "./node-crypto.ts";
+
+/**
+ * The part of Bun's `Server` that `app` sees when TypeScript cannot infer Bun's own type (inside
+ * `Bun.serve({ fetch: route(...) })` it cannot: `Bun.serve` is generic). Bun's `Server` fits it; to
+ * use the rest (`upgrade` for WebSockets, …), name the type: `route<Bun.Server<MyData>>(warrant, app)`.
+ *
+ * @example
+ * ```ts
+ * const ip = (request: Request, server: BunServer) => server.requestIP(request)?.address;
+ * ```
+ */
+export interface BunServer {
+  readonly url: URL;
+  readonly port: number | undefined;
+  readonly hostname: string | undefined;
+  readonly pendingRequests: number;
+  requestIP(request: Request): { address: string; family: string; port: number } | null;
+  timeout(request: Request, seconds: number): void;
+  publish(topic: string, data: string, compress?: boolean): number;
+  stop(closeActiveConnections?: boolean): Promise<void>;
+}
 
 /**
  * A `Bun.serve` `fetch` that sends requests under the warrant's `basePath` to the warrant and every
@@ -34,7 +56,7 @@ export { modPow } from "./node-crypto.ts";
  * Bun.serve({ fetch: route(warrant, warrant.protect((request, { user }) => new Response(`Hello ${user.username}`))) });
  * ```
  */
-export function route<Server>(
+export function route<Server = BunServer>(
   warrant: Warrant,
   app: (request: Request, server: Server) => Response | Promise<Response>,
 ): (request: Request, server: Server) => Promise<Response> {
@@ -42,7 +64,11 @@ export function route<Server>(
   return async (request, server) => {
     const { pathname } = new URL(request.url);
     if (base === "" || pathname === base || pathname.startsWith(`${base}/`)) {
-      return warrant.handler(request);
+      // The TCP peer, for the per-address rate limit (Bun's `server.requestIP`).
+      const peer = (server as { requestIP?: (r: Request) => { address?: string } | null }).requestIP?.(
+        request,
+      );
+      return warrant.handler(setClientAddress(request, peer?.address));
     }
     return app(request, server);
   };

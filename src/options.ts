@@ -6,9 +6,13 @@
 import type { Storage } from "unstorage";
 import * as v from "valibot";
 import type { ModPow } from "./cognito/srp.ts";
+import type { Counters } from "./counters.ts";
 import { WarrantError } from "./errors.ts";
+import { type EventListeners, eventNames } from "./events.ts";
+import { createLogger, type Logger, type LoggerOptions } from "./logger.ts";
 import { firstFactors, optionsSchema } from "./options-schema.ts";
 import type { Pages } from "./pages/pages.ts";
+import type { TextOverrides } from "./pages/text.ts";
 
 /** A valibot object schema, as `userSchema` takes. */
 export type ObjectSchema =
@@ -25,16 +29,23 @@ export type Credentials =
 export interface RateLimitOptions {
   /** Failed attempts per account within `window`. @default 10 */
   perAccount?: number;
-  /** Failed attempts per client address within `window` (needs `clientAddressHeader`). @default 50 */
+  /** Failed attempts per client address within `window`. @default 50 */
   perAddress?: number;
   /** The window in seconds. @default 900 */
   window?: number;
   /**
-   * The request header your proxy sets to the client's address (e.g. `cf-connecting-ip`,
-   * `x-forwarded-for`); only its first value is used. Without it there is no per-address limit,
-   * because a header the client sets itself proves nothing.
+   * A header your platform or proxy sets, whole, to the client's address (`cf-connecting-ip`,
+   * `x-real-ip`, `fly-client-ip`). A list (someone names `x-forwarded-for` here) counts only its last
+   * entry, the one your proxy appended, never the first, which the client chose.
+   * @default none: the address the adapter saw (`trustProxy` when set)
    */
   clientAddressHeader?: string;
+  /**
+   * `hops` proxies you run stand in front and each appends the address it saw to `header`: the client
+   * is the entry `hops` from the right. Entries further left are the client's own words.
+   * @default none: the address the adapter saw
+   */
+  trustProxy?: { hops: number; header?: string };
 }
 
 /**
@@ -57,8 +68,14 @@ export { firstFactors };
 /** One of {@link firstFactors}. */
 export type FirstFactor = (typeof firstFactors)[number];
 
-/** Options of {@link createWarrant}. Every field is documented in the README's options table. */
-export interface WarrantOptions {
+/**
+ * Options of {@link createWarrant}. Every field is documented in the README's options table. `M` and `S`
+ * are the types of `attributeMapping` and `userSchema`, inferred by `createWarrant` to type its users.
+ */
+export interface WarrantOptions<
+  M extends Readonly<Record<string, string>> = Readonly<Record<string, string>>,
+  S extends ObjectSchema | undefined = ObjectSchema | undefined,
+> {
   /** The user pool, `<region>_<id>`; the region is derived from it. */
   userPoolId: string;
   /** The app client id. */
@@ -86,13 +103,19 @@ export interface WarrantOptions {
    */
   preferredChallenge?: FirstFactor;
   /** Cognito attribute → local field. @default { email: "email", given_name: "first_name", family_name: "last_name" } */
-  attributeMapping?: Record<string, string>;
+  attributeMapping?: M;
   /** valibot object schema of the stored local user's mapped fields. @default optional strings for the mapped fields */
-  userSchema?: ObjectSchema;
+  userSchema?: S;
   /** Create a local user on first login; when false unknown users cannot log in. @default true */
   createUnknownUsers?: boolean;
   /** Where users, sessions and challenges live. @default in-memory unstorage */
   storage?: Storage;
+  /**
+   * Atomic counters for rate limits and challenge attempts (`memoryCounters`, `redisCounters`,
+   * `denoKvCounters`, `durableObjectCounters`). @default the storage's own when it has them (memory,
+   * redis), else counters of this process, with a warning
+   */
+  counters?: Counters;
   /** ≥ 32 characters; encrypts tokens at rest and keys CSRF tokens. An array rotates: the first one writes. */
   secret: string | string[];
   /** @default "/accounts" */
@@ -109,6 +132,8 @@ export interface WarrantOptions {
     idleTimeout?: number;
     /** @default 1209600 (14 days, as Django's SESSION_COOKIE_AGE) */
     maxAge?: number;
+    /** Live sessions one user may have; a login past it ends the user's oldest. @default 50 */
+    maxPerUser?: number;
   };
   /** Cognito groups that may use the admin pages. @default ["admin"] */
   staffGroups?: string[];
@@ -116,9 +141,22 @@ export interface WarrantOptions {
   refreshTokenRotation?: boolean;
   /** Render functions that replace built-in pages (any of `pageNames`: login, challenge, logout, profile, …). @default built-in */
   pages?: Partial<Pages>;
-  /** Replaces any text of the built-in pages (keys as in `defaultText`). @default English */
-  text?: Record<string, string>;
-  /** Called with each failed request's error and request id. @default one line on console.error, no secrets */
+  /**
+   * Replaces any text of the built-in pages: keys as in `defaultText`, `attr.<attribute>` labels, and the
+   * keys of the extensions' own tables. An unknown key is refused at construction. @default English
+   */
+  text?: TextOverrides;
+  /**
+   * Listeners for what happened: `login`, `logout`, `signUp`, `passwordChange`, `challenge`, `sessionEnd`.
+   * Each is awaited up to 1 s; an error is caught and logged, never breaking the response. @default {}
+   */
+  events?: EventListeners;
+  /**
+   * Levels and sink of the library's log lines; `false` silences it. At `"debug"` each Cognito exception is
+   * named with a configuration hint. @default { level: "warn" }, on the console
+   */
+  logger?: LoggerOptions | false;
+  /** Called with each failed request's error and request id. @default one line at the logger's error level, no secrets */
   onError?: (error: unknown, requestId: string) => void;
   /**
    * Limits on failed logins and challenge answers, per account and per client address (the address only
@@ -151,8 +189,15 @@ export interface WarrantOptions {
   extensions?: ExtensionBase[];
 }
 
+/** The default `attributeMapping` (django-warrant's), as a type: the field names are literal, so users are typed. */
+export type DefaultAttributeMapping = {
+  readonly email: "email";
+  readonly given_name: "first_name";
+  readonly family_name: "last_name";
+};
+
 /** The default Cognito attribute → local field mapping (django-warrant's). */
-export const defaultAttributeMapping: Readonly<Record<string, string>> = Object.freeze({
+export const defaultAttributeMapping: DefaultAttributeMapping = Object.freeze({
   email: "email",
   given_name: "first_name",
   family_name: "last_name",
@@ -184,17 +229,25 @@ export interface WarrantConfig {
   readonly basePath: string;
   readonly loginRedirect: string;
   readonly origins: readonly string[] | undefined;
-  readonly session: { readonly cookieName: string; readonly idleTimeout: number; readonly maxAge: number };
+  readonly session: {
+    readonly cookieName: string;
+    readonly idleTimeout: number;
+    readonly maxAge: number;
+    readonly maxPerUser: number;
+  };
   readonly staffGroups: readonly string[];
   readonly refreshTokenRotation: boolean;
   readonly pages: Readonly<Partial<Pages>>;
   readonly text: Readonly<Record<string, string>>;
   readonly onError: ((error: unknown, requestId: string) => void) | undefined;
+  readonly events: Readonly<EventListeners>;
+  readonly logger: Logger;
   readonly modPow: ModPow | undefined;
   readonly storageTimeout: number;
   readonly cognitoTimeout: number;
   readonly writableAttributes: readonly string[];
   readonly rateLimit: Readonly<RateLimitOptions> | false;
+  readonly counters: Counters | undefined;
   readonly now: () => number;
   readonly totpIssuer: string;
   readonly extensions: readonly ExtensionBase[];
@@ -230,7 +283,9 @@ export function resolveConfig(options: WarrantOptions): WarrantConfig {
     const message =
       issue.type === "strict_object"
         ? issue.expected === "never"
-          ? "is not a known option"
+          ? issue.path?.[0]?.key === "events"
+            ? `is not a known event (${eventNames.join(", ")})`
+            : "is not a known option"
           : "is required"
         : issue.message;
     throw new WarrantError("invalid_options", `${pathOf(issue)} ${message}`);
@@ -245,6 +300,7 @@ export function resolveConfig(options: WarrantOptions): WarrantConfig {
     cookieName: o.session?.cookieName ?? "warrant",
     idleTimeout: o.session?.idleTimeout ?? 86_400,
     maxAge: o.session?.maxAge ?? 1_209_600,
+    maxPerUser: o.session?.maxPerUser ?? 50,
   });
   if (session.idleTimeout > session.maxAge) {
     throw new WarrantError(
@@ -288,13 +344,16 @@ export function resolveConfig(options: WarrantOptions): WarrantConfig {
     staffGroups: Object.freeze([...(o.staffGroups ?? ["admin"])]),
     refreshTokenRotation: o.refreshTokenRotation ?? false,
     pages: Object.freeze({ ...(o.pages ?? {}) }) as WarrantConfig["pages"],
-    text: Object.freeze({ ...(o.text ?? {}) }),
+    text: Object.freeze({ ...(o.text ?? {}) }) as WarrantConfig["text"],
     onError: o.onError as WarrantConfig["onError"],
+    events: Object.freeze({ ...((o.events as EventListeners | undefined) ?? {}) }),
+    logger: createLogger(o.logger as LoggerOptions | false | undefined),
     modPow: o.modPow as WarrantConfig["modPow"],
     storageTimeout: o.storageTimeout ?? 3000,
     cognitoTimeout: o.cognitoTimeout ?? 5000,
     writableAttributes: Object.freeze([...(o.writableAttributes ?? standardWritableAttributes)]),
     rateLimit: o.rateLimit === false ? false : Object.freeze({ ...(o.rateLimit ?? {}) }),
+    counters: o.counters as Counters | undefined,
     now: (o.now as (() => number) | undefined) ?? Date.now,
     totpIssuer: o.totpIssuer ?? o.userPoolId,
     extensions: Object.freeze([...((o.extensions as ExtensionBase[] | undefined) ?? [])]),

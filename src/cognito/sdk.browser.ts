@@ -11,6 +11,7 @@ export { AdminEnableUserCommand } from "@aws-sdk/client-cognito-identity-provide
 export { AdminGetUserCommand } from "@aws-sdk/client-cognito-identity-provider/dist-es/commands/AdminGetUserCommand.js";
 export { AdminInitiateAuthCommand } from "@aws-sdk/client-cognito-identity-provider/dist-es/commands/AdminInitiateAuthCommand.js";
 export { AdminListGroupsForUserCommand } from "@aws-sdk/client-cognito-identity-provider/dist-es/commands/AdminListGroupsForUserCommand.js";
+export { AdminUserGlobalSignOutCommand } from "@aws-sdk/client-cognito-identity-provider/dist-es/commands/AdminUserGlobalSignOutCommand.js";
 export { AssociateSoftwareTokenCommand } from "@aws-sdk/client-cognito-identity-provider/dist-es/commands/AssociateSoftwareTokenCommand.js";
 export { ChangePasswordCommand } from "@aws-sdk/client-cognito-identity-provider/dist-es/commands/ChangePasswordCommand.js";
 export { CompleteWebAuthnRegistrationCommand } from "@aws-sdk/client-cognito-identity-provider/dist-es/commands/CompleteWebAuthnRegistrationCommand.js";
@@ -22,6 +23,7 @@ export { GetTokensFromRefreshTokenCommand } from "@aws-sdk/client-cognito-identi
 export { GetUserAttributeVerificationCodeCommand } from "@aws-sdk/client-cognito-identity-provider/dist-es/commands/GetUserAttributeVerificationCodeCommand.js";
 export { GetUserAuthFactorsCommand } from "@aws-sdk/client-cognito-identity-provider/dist-es/commands/GetUserAuthFactorsCommand.js";
 export { GetUserCommand } from "@aws-sdk/client-cognito-identity-provider/dist-es/commands/GetUserCommand.js";
+export { GlobalSignOutCommand } from "@aws-sdk/client-cognito-identity-provider/dist-es/commands/GlobalSignOutCommand.js";
 export { InitiateAuthCommand } from "@aws-sdk/client-cognito-identity-provider/dist-es/commands/InitiateAuthCommand.js";
 export { ListUsersCommand } from "@aws-sdk/client-cognito-identity-provider/dist-es/commands/ListUsersCommand.js";
 export { ListWebAuthnCredentialsCommand } from "@aws-sdk/client-cognito-identity-provider/dist-es/commands/ListWebAuthnCredentialsCommand.js";

@@ -5,10 +5,12 @@
  */
 import type { LoadCognito } from "../cognito/load.ts";
 import type { Verifier } from "../cognito/verify.ts";
+import type { Counters } from "../counters.ts";
+import { WarrantError } from "../errors.ts";
 import type { LoginCore } from "../login/authenticate.ts";
 import type { WarrantConfig } from "../options.ts";
 import { builtinPages, type Pages } from "../pages/pages.ts";
-import { defaultText, type Text } from "../pages/text.ts";
+import { defaultText, type Text, unknownTextKeys } from "../pages/text.ts";
 import type { Cookies } from "../sessions/cookie.ts";
 import type { Keyring } from "../sessions/crypto.ts";
 import type { SessionCore } from "../sessions/session.ts";
@@ -31,6 +33,8 @@ import { verifyRoutes } from "./routes/verify.ts";
 export interface HandlerServices {
   config: WarrantConfig;
   store: Store;
+  /** Atomic counters for the rate limits. */
+  counters: Counters;
   cookies: Cookies;
   sessions: SessionCore;
   login: LoginCore;
@@ -47,19 +51,29 @@ export interface Http {
 
 /** Builds the route services, the handler and `protect`. */
 export function createHandler(services: HandlerServices): Http {
-  const { config } = services;
+  const { config, counters, ...rest } = services;
   const extensions = extensionsOf(config);
-  const text = { ...defaultText, ...extensionText(extensions), ...config.text } as Text;
+  const known = { ...defaultText, ...extensionText(extensions) };
+  const unknown = unknownTextKeys(config.text, known);
+  if (unknown.length > 0) {
+    // A misspelt key would otherwise be ignored without a word, and the page keep its English text.
+    throw new WarrantError(
+      "invalid_options",
+      `options.text[${JSON.stringify(unknown[0])}] is not a known text key (the keys are those of defaultText, attr.<attribute>, managedLogin.provider.<name>, and the extensions' own)`,
+    );
+  }
+  const text = { ...known, ...config.text } as Text;
   const deps: RouteDeps = {
-    ...services,
+    ...rest,
+    config,
     pages: { ...builtinPages, ...config.pages } as Pages,
     text,
     csrf: createCsrf(config.secrets),
-    limiter: createRateLimiter(services.store, config.rateLimit, config.now),
+    limiter: createRateLimiter(services.store, counters, config.rateLimit, config.now),
     loginAdditions: (next) =>
       loginAdditions(extensions, { basePath: config.basePath, text, ...(next ? { next } : {}) }),
     afterLogout: (via, ctx) => extensions.find((e) => e.name === via)?.afterLogout?.(ctx, deps),
-    onError: config.onError ?? logError,
+    onError: config.onError ?? logError(config.logger),
   };
   const builtin = {
     ...loginRoutes(deps),

@@ -3,15 +3,24 @@
  * The session core: what a request's cookie means. `get` finds the request's session (refreshing its
  * tokens when due, sliding its idle expiry), `start` begins one for a login, `replace` begins one and
  * ends the one the browser had (a new id at every login, SECURITY.md S5), `end` logs out (the record
- * deleted, the refresh token revoked at Cognito, the cookie expired) and `endAll` ends every session of
- * a user.
+ * deleted, the refresh token revoked at Cognito, the cookie expired), `endAll` ends every session of
+ * a user (here and at Cognito: a global sign-out), `list` and `endOne` serve "where you're signed in".
  */
 import type { Tokens } from "../cognito/auth.ts";
 import type { LoadCognito } from "../cognito/load.ts";
+import { emit, requestIdOf, type SessionEndReason } from "../events.ts";
 import type { WarrantConfig } from "../options.ts";
+import { coarseAgent } from "./agent.ts";
 import { type Cookies, isSecure } from "./cookie.ts";
 import { type Refresh, refreshWindow, type TokenServices, tokenServiceOf } from "./refresh.ts";
-import { type Session, type Sessions, type SessionUser, sessionId } from "./store.ts";
+import {
+  type Session,
+  type SessionInfo,
+  type SessionRecord,
+  type Sessions,
+  type SessionUser,
+  sessionId,
+} from "./store.ts";
 
 /** How long a request whose access token still works waits for its session's refresh, in ms. */
 export const refreshWait = 1000;
@@ -20,11 +29,11 @@ const staleLimit = 10_000;
 const stale = Symbol("stale");
 
 /** What `createSession` hands back: the token for the cookie and the Set-Cookie header value. */
-export interface NewSession {
+export interface NewSession<U = SessionUser> {
   token: string;
   /** A ready `Set-Cookie` header value. */
   cookie: string;
-  session: Session;
+  session: Session<U>;
 }
 
 /** A successful login, as a session starts from it. */
@@ -47,13 +56,30 @@ export interface SessionCore {
   end(request: Request): Promise<{ cookie: string }>;
   /** Ends one session by id without calling Cognito (its tokens no longer work). */
   discard(id: string, username: string): Promise<void>;
-  /** Ends every session of a user; how many ended. */
-  endAll(username: string): Promise<number>;
+  /**
+   * Ends every session of a user, in this store (at once, whether or not an index lists them) and at
+   * Cognito (AdminUserGlobalSignOut with the configured credentials, else GlobalSignOut with
+   * `accessToken` when given; best effort: an outage there still ends them here). How many were listed.
+   */
+  endAll(
+    username: string,
+    options?: { accessToken?: string | undefined; reason?: SessionEndReason; request?: Request },
+  ): Promise<number>;
+  /** The user's live sessions, oldest first; `current` marks the request's own. */
+  list(username: string, request?: Request): Promise<SessionInfo[]>;
+  /** Ends one of the user's sessions by its handle (its refresh token revoked); false when none has it. */
+  endOne(username: string, handle: string): Promise<boolean>;
   /** Replaces the user a session carries (after a profile update). */
   updateUser(id: string, user: SessionUser): Promise<void>;
   /** How many sessions a user has in this store. */
   count(username: string): Promise<number>;
 }
+
+/** The request id of `request`, as an event field. */
+const tag = (request: Request | undefined) => {
+  const requestId = requestIdOf(request);
+  return requestId ? { requestId } : {};
+};
 
 /** Builds the session core. */
 export function createSessionCore(deps: {
@@ -100,7 +126,10 @@ export function createSessionCore(deps: {
     },
 
     async start(login, request) {
-      const { token, id, record } = await records.create(login.user, login.tokens, login.via);
+      const { token, id, record } = await records.create(login.user, login.tokens, {
+        via: login.via,
+        agent: coarseAgent(request?.headers.get("user-agent")),
+      });
       return {
         token,
         cookie: cookies.issue("session", token, secureFor(request)),
@@ -112,7 +141,10 @@ export function createSessionCore(deps: {
       const previous = idOf(request);
       if (previous) {
         const old = await records.read(previous);
-        if (old) await records.destroy(previous, old.username);
+        if (old) {
+          await records.destroy(previous, old);
+          await emit(config, "sessionEnd", { username: old.username, reason: "replaced", ...tag(request) });
+        }
       }
       return core.start(login, request);
     },
@@ -123,23 +155,69 @@ export function createSessionCore(deps: {
       if (id) {
         const record = await records.read(id);
         if (record) {
-          await records.destroy(id, record.username);
-          // Revocation is best effort: a Cognito outage must not keep anyone logged in locally.
-          try {
-            const tokens = await records.openTokens(id, record);
-            await (await tokenServiceOf(record, deps.tokenServices, deps.cognito)).revoke(
-              tokens.refreshToken,
-            );
-          } catch {}
+          await endAndRevoke(id, record);
+          await emit(config, "logout", { username: record.username, ...tag(request) });
+          await emit(config, "sessionEnd", { username: record.username, reason: "logout", ...tag(request) });
         }
       }
       return { cookie: cookies.expire("session", secure) };
     },
 
-    discard: (id, username) => records.destroy(id, username),
-    endAll: (username) => records.destroyAll(username),
+    async discard(id, username) {
+      await records.destroy(id);
+      await emit(config, "sessionEnd", { username, reason: "revoked" });
+    },
+    async endAll(username, options = {}) {
+      const ended = await records.destroyAll(username);
+      const reason = options.reason ?? "signed_out_everywhere";
+      if (ended > 0)
+        await emit(config, "sessionEnd", { username, reason, count: ended, ...tag(options.request) });
+      // Best effort: the local end above already holds on every instance; this ends what the store
+      // never saw (tokens held elsewhere) at their next refresh.
+      try {
+        const api = await deps.cognito();
+        const token = options.accessToken;
+        if (token && !config.credentials) await api.globalSignOut(token);
+        else if (!(await api.adminGlobalSignOut(username)) && token) await api.globalSignOut(token);
+      } catch {}
+      return ended;
+    },
+    async list(username, request) {
+      const current = request ? idOf(request) : null;
+      return (await records.list(username)).map(({ id, record }) => {
+        const view = records.view(id, record);
+        return {
+          id: record.handle,
+          createdAt: view.createdAt,
+          lastSeenAt: view.lastSeenAt,
+          expiresAt: view.expiresAt,
+          ...(view.userAgent ? { userAgent: view.userAgent } : {}),
+          ...(view.via ? { via: view.via } : {}),
+          ...(current === id ? { current: true } : {}),
+        };
+      });
+    },
+    async endOne(username, handle) {
+      const found = await records.find(username, handle);
+      if (!found) return false;
+      await endAndRevoke(found.id, found.record);
+      await emit(config, "sessionEnd", { username, reason: "end_session" });
+      return true;
+    },
     updateUser: (id, user) => records.updateUser(id, user),
     count: async (username) => (await records.list(username)).length,
   };
+  /** Deletes a session, then revokes its refresh token (best effort: an outage must not keep it alive). */
+  async function endAndRevoke(id: string, record: SessionRecord) {
+    let refreshToken: string | undefined;
+    try {
+      refreshToken = (await records.openTokens(id, record)).refreshToken;
+    } catch {}
+    await records.destroy(id, record);
+    if (!refreshToken) return;
+    try {
+      await (await tokenServiceOf(record, deps.tokenServices, deps.cognito)).revoke(refreshToken);
+    } catch {}
+  }
   return core;
 }

@@ -5,6 +5,7 @@
  * {@link toChallenge} (the next challenge, its id in the challenge cookie).
  */
 
+import { emit } from "../../events.ts";
 import type { PublicChallenge } from "../../login/authenticate.ts";
 import { escapeHtml, layout } from "../../pages/html.ts";
 import type { Login } from "../../sessions/session.ts";
@@ -63,8 +64,12 @@ export function loginFailed(
   return html(ctx, deps.pages.login(props), 401, { cookies });
 }
 
-/** What the login page says after a redirect (`?confirmed=1` after a sign-up, `?reset=1` after a reset). */
-const loginNotices = { confirmed: "signup.confirmed", reset: "password.resetSignIn" } as const;
+/** What the login page says after a redirect (`?confirmed=1` after a sign-up, `?reset=1` / `?changed=1`). */
+const loginNotices = {
+  confirmed: "signup.confirmed",
+  reset: "password.resetSignIn",
+  changed: "password.changedSignIn",
+} as const;
 
 /**
  * A finished login: a new session id (the one the browser had before is deleted, S5), the pending
@@ -78,6 +83,12 @@ export async function finishLogin(
   more: { json?: Record<string, unknown>; cookies?: string[]; query?: string } = {},
 ): Promise<Response> {
   const created = await deps.sessions.replace(ctx.request, login);
+  await emit(deps.config, "login", {
+    username: login.user.username,
+    user: login.user,
+    requestId: ctx.requestId,
+    ...(login.via ? { via: login.via } : {}),
+  });
   const cookies = [created.cookie, deps.cookies.expire("challenge", ctx.secure), ...(more.cookies ?? [])];
   const location = next ?? deps.config.loginRedirect;
   return ctx.json
@@ -86,7 +97,17 @@ export async function finishLogin(
 }
 
 /** The next step is a challenge: its id into the challenge cookie, then its page (JSON: the challenge). */
-export function toChallenge(ctx: Ctx, deps: RouteDeps, challenge: PublicChallenge, next?: string): Response {
+export async function toChallenge(
+  ctx: Ctx,
+  deps: RouteDeps,
+  challenge: PublicChallenge,
+  next?: string,
+): Promise<Response> {
+  await emit(deps.config, "challenge", {
+    username: challenge.username,
+    challenge: challenge.name,
+    requestId: ctx.requestId,
+  });
   const cookies = [deps.cookies.issue("challenge", challenge.id, ctx.secure)];
   if (ctx.json) return json(ctx, { challenge: challengeView(challenge) }, 200, { cookies });
   const query = next ? `?next=${encodeURIComponent(next)}` : "";
@@ -126,14 +147,20 @@ export function loginRoutes(deps: RouteDeps): Routes {
         const { fields } = await anonymousPost(ctx, deps);
         const next = safeNext(fields.next);
         const account = fields.username ?? "";
-        await rateLimit(ctx, deps, account, next);
+        // Reserved before Cognito sees the password: a burst cannot get more guesses than the limit.
+        const attempt = await rateLimit(ctx, deps, account, next);
         const result = await deps.login.authenticate(account, fields.password ?? "");
         if (result.ok) {
-          await deps.limiter.succeed(account);
+          await attempt.succeeded();
+          await deps.limiter.learn(account, result.user.username);
           return finishLogin(ctx, deps, result, next);
         }
-        if (result.reason === "challenge") return toChallenge(ctx, deps, result.challenge, next);
-        await deps.limiter.fail(ctx.request, account);
+        if (result.reason === "challenge") {
+          // The password was right; what follows is counted per login lineage (and per answer).
+          await attempt.release();
+          await deps.limiter.learn(account, result.challenge.username);
+          return toChallenge(ctx, deps, result.challenge, next);
+        }
         return loginFailed(ctx, deps, next, [], account);
       },
     },

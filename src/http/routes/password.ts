@@ -5,6 +5,7 @@
  * answer for known and unknown names, R7) and `/password/reset` (code + new password, then signed in).
  */
 import type { Tokens } from "../../cognito/auth.ts";
+import { emit } from "../../events.ts";
 import { limits } from "../../limits.ts";
 import type { FormField } from "../../pages/pages.ts";
 import { type Session, SessionInvalid } from "../../sessions/store.ts";
@@ -83,11 +84,12 @@ export function passwordRoutes(deps: RouteDeps): Routes {
         const again = () =>
           fieldErrors(ctx, errors, () => passwordPage(ctx, session, "change", changeFields(errors), 400));
         if (Object.keys(errors).length) return again();
-        await rateLimit(ctx, deps, session.user.username);
+        const attempt = await rateLimit(ctx, deps, session.user.username);
         let tokens: Tokens;
         try {
           tokens = await session.tokens();
         } catch (error) {
+          await attempt.release();
           if (error instanceof SessionInvalid) return unauthenticated(ctx, deps);
           throw error;
         }
@@ -97,19 +99,36 @@ export function passwordRoutes(deps: RouteDeps): Routes {
           fields.newPassword!,
         );
         if (!result.ok) {
-          if (result.reason === "wrong_password") {
-            await deps.limiter.fail(ctx.request, session.user.username);
-            errors.currentPassword = text["password.wrongCurrent"];
-          } else errors.newPassword = text["password.weak"];
+          if (result.reason === "wrong_password") errors.currentPassword = text["password.wrongCurrent"];
+          else {
+            await attempt.release();
+            errors.newPassword = text["password.weak"];
+          }
           return again();
         }
-        // Every other session of this user ends, and this browser gets a new session id (S5, S12).
-        await deps.sessions.endAll(session.user.username);
-        const created = await deps.sessions.start({ user: session.user, tokens }, ctx.request);
-        const cookies = [created.cookie];
+        await attempt.succeeded();
+        // Every session of this user ends, here and at Cognito (S12, C1). The global sign-out spends this
+        // browser's tokens too, so it signs in again with the new password: a new session id (S5).
+        const username = session.user.username;
+        await deps.sessions.endAll(username, {
+          accessToken: tokens.accessToken,
+          reason: "password_change",
+          request: ctx.request,
+        });
+        await emit(deps.config, "passwordChange", { username, reason: "change", requestId: ctx.requestId });
+        const done = `${base}/profile?password=changed`;
+        const fresh = await deps.login.authenticate(username, fields.newPassword!);
+        if (fresh.ok) {
+          const cookies = [(await deps.sessions.start(fresh, ctx.request)).cookie];
+          return ctx.json
+            ? json(ctx, { ok: true, message: text["password.changed"] }, 200, { cookies })
+            : redirect(ctx, done, { cookies });
+        }
+        if (fresh.reason === "challenge") return toChallenge(ctx, deps, fresh.challenge, done);
+        const cookies = [deps.cookies.expire("session", ctx.secure)];
         return ctx.json
-          ? json(ctx, { ok: true, message: text["password.changed"] }, 200, { cookies })
-          : redirect(ctx, `${base}/profile?password=changed`, { cookies });
+          ? json(ctx, { ok: true, message: text["password.changedSignIn"] }, 200, { cookies })
+          : redirect(ctx, `${base}/login?changed=1`, { cookies });
       },
     },
 
@@ -131,9 +150,9 @@ export function passwordRoutes(deps: RouteDeps): Routes {
             }),
           );
         }
+        // Every request counts, reserved before Cognito is asked: it sends a message, so it is limited
+        // like a failed login, and a burst cannot send more than the limit.
         await rateLimit(ctx, deps, username);
-        // Every request counts: it sends a message, so it is limited like a failed login.
-        await deps.limiter.fail(ctx.request, username);
         // Unknown user, no verified contact, …: answered like success, so the form tells nobody who exists (R7).
         await (await deps.cognito()).forgotPassword(username);
         return ctx.json
@@ -165,29 +184,42 @@ export function passwordRoutes(deps: RouteDeps): Routes {
             passwordPage(ctx, null, "reset", resetFields(username, errors), 400),
           );
         if (Object.keys(errors).length) return again();
-        await rateLimit(ctx, deps, username);
+        const attempt = await rateLimit(ctx, deps, username);
         const cognito = await deps.cognito();
         const reset = await cognito.confirmForgotPassword({ username, code, password: fields.newPassword! });
         if (!reset.ok) {
-          if (reset.reason === "weak_password") errors.newPassword = text["password.weak"];
-          else {
-            // A wrong or expired code and an unknown user look the same (R7).
-            await deps.limiter.fail(ctx.request, username);
-            errors.code = text["password.badCode"];
-          }
+          // A wrong or expired code and an unknown user look the same (R7): the reservation stays.
+          if (reset.reason === "weak_password") {
+            await attempt.release();
+            errors.newPassword = text["password.weak"];
+          } else errors.code = text["password.badCode"];
           return again();
         }
-        await deps.limiter.succeed(username);
-        // Signed in with the new password: every older session of the user ends, this one is new (S5, S12).
-        const result = await deps.login.authenticate(username, fields.newPassword!);
+        await attempt.succeeded();
+        await emit(deps.config, "passwordChange", { username, reason: "reset", requestId: ctx.requestId });
+        // Signed in with the new password: every older session of the user ends, here and at Cognito,
+        // and this one is new (S5, S12). The global sign-out spends the tokens of the first login, so the
+        // session comes from a second one.
+        let result = await deps.login.authenticate(username, fields.newPassword!);
         if (result.ok) {
-          await deps.sessions.endAll(result.user.username);
-          // The next page says what happened: the profile reads `password=reset` (JSON: the message).
+          await deps.sessions.endAll(result.user.username, {
+            accessToken: result.tokens.accessToken,
+            reason: "password_reset",
+            request: ctx.request,
+          });
+          result = await deps.login.authenticate(username, fields.newPassword!);
+        } else if (result.reason === "challenge" && config.credentials) {
+          // The name typed may be an alias: the sessions are under the Cognito username.
+          const user = await cognito.getPoolUser(username);
+          if (user)
+            await deps.sessions.endAll(user.username, { reason: "password_reset", request: ctx.request });
+        }
+        // The next page says what happened: the profile reads `password=reset` (JSON: the message).
+        if (result.ok)
           return finishLogin(ctx, deps, result, undefined, {
             json: { ok: true, message: text["password.resetDone"] },
             query: "password=reset",
           });
-        }
         if (result.reason === "challenge") return toChallenge(ctx, deps, result.challenge);
         return ctx.json
           ? json(ctx, { ok: true, message: text["password.resetSignIn"] })
