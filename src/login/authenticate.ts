@@ -35,8 +35,8 @@ const isAnotherWay = (answer: unknown): boolean =>
   Object.keys(answer).length === 1;
 
 /** The result of {@link LoginCore.authenticate}. */
-export type AuthResult =
-  | { ok: true; user: SessionUser; tokens: Tokens }
+export type AuthResult<U = SessionUser> =
+  | { ok: true; user: U; tokens: Tokens }
   | { ok: false; reason: LoginFailure | "unknown_user" }
   | { ok: false; reason: "challenge"; challenge: PublicChallenge };
 
@@ -52,8 +52,8 @@ export type AuthResult =
  *   The old id is used up; answer again with `challenge.id` (a new id) while `attemptsLeft` > 0.
  * - `too_many_attempts`: the last allowed wrong answer; the challenge is gone.
  */
-export type RespondResult =
-  | AuthResult
+export type RespondResult<U = SessionUser> =
+  | AuthResult<U>
   | { ok: false; reason: "challenge_expired" | "too_many_attempts" }
   | { ok: false; reason: "invalid_answer"; issues: string[]; challenge: PublicChallenge }
   | {

@@ -5,6 +5,7 @@
  * {@link toChallenge} (the next challenge, its id in the challenge cookie).
  */
 
+import { emit } from "../../events.ts";
 import type { PublicChallenge } from "../../login/authenticate.ts";
 import { escapeHtml, layout } from "../../pages/html.ts";
 import type { Login } from "../../sessions/session.ts";
@@ -57,6 +58,12 @@ export async function finishLogin(
   more: { json?: Record<string, unknown>; cookies?: string[] } = {},
 ): Promise<Response> {
   const created = await deps.sessions.replace(ctx.request, login);
+  await emit(deps.config, "login", {
+    username: login.user.username,
+    user: login.user,
+    requestId: ctx.requestId,
+    ...(login.via ? { via: login.via } : {}),
+  });
   const cookies = [created.cookie, deps.cookies.expire("challenge", ctx.secure), ...(more.cookies ?? [])];
   return ctx.json
     ? json(ctx, { ...more.json, user: login.user, expiresAt: created.session.expiresAt }, 200, { cookies })
@@ -64,7 +71,17 @@ export async function finishLogin(
 }
 
 /** The next step is a challenge: its id into the challenge cookie, then its page (JSON: the challenge). */
-export function toChallenge(ctx: Ctx, deps: RouteDeps, challenge: PublicChallenge, next?: string): Response {
+export async function toChallenge(
+  ctx: Ctx,
+  deps: RouteDeps,
+  challenge: PublicChallenge,
+  next?: string,
+): Promise<Response> {
+  await emit(deps.config, "challenge", {
+    username: challenge.username,
+    challenge: challenge.name,
+    requestId: ctx.requestId,
+  });
   const cookies = [deps.cookies.issue("challenge", challenge.id, ctx.secure)];
   if (ctx.json) return json(ctx, { challenge: challengeView(challenge) }, 200, { cookies });
   const query = next ? `?next=${encodeURIComponent(next)}` : "";
