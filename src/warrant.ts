@@ -118,7 +118,16 @@ export function createWarrant(options: WarrantOptions): Warrant {
   const sessions = createSessionCore({ config, records, refresh, cookies, cognito, tokenServices: services });
   const pending = createPendingChallenges({ store, keyring, now: config.now });
   const signups = createPendingChallenges({ store, keyring, now: config.now, prefix: "signups" });
-  const login = createLogin({ config, store, cognito, pending, signups });
+  const answerer = (config.extensions as readonly WarrantExtension[]).find((e) => e.deviceAnswer);
+  const deviceAnswer = answerer?.deviceAnswer?.(config, cognito);
+  const login = createLogin({
+    config,
+    store,
+    cognito,
+    pending,
+    signups,
+    ...(deviceAnswer ? { deviceAnswer } : {}),
+  });
   const verifier = lazyVerifier(config);
   const http = createHandler({ config, store, cookies, sessions, login, cognito, keyring, verifier });
   let handler = http.handler;

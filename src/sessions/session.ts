@@ -4,14 +4,32 @@
  * tokens when due, sliding its idle expiry), `start` begins one for a login, `replace` begins one and
  * ends the one the browser had (a new id at every login, SECURITY.md S5), `end` logs out (the record
  * deleted, the refresh token revoked at Cognito, the cookie expired) and `endAll` ends every session of
- * a user.
+ * a user. `listSessions` and `endSession` are "where you're signed in": a user's sessions by handle.
  */
+import { sha256 } from "@oslojs/crypto/sha2";
+import { encodeHexLowerCase } from "@oslojs/encoding";
 import type { Tokens } from "../cognito/auth.ts";
 import type { LoadCognito } from "../cognito/load.ts";
 import type { WarrantConfig } from "../options.ts";
 import { type Cookies, isSecure } from "./cookie.ts";
 import { type Refresh, refreshWindow, type TokenServices, tokenServiceOf } from "./refresh.ts";
-import { type Session, type Sessions, type SessionUser, sessionId } from "./store.ts";
+import { type Session, type SessionRecord, type Sessions, type SessionUser, sessionId } from "./store.ts";
+
+/** One of a user's sessions as "where you're signed in" shows it: never its id, token or tokens. */
+export interface SessionSummary {
+  /** An opaque handle of the session (not its cookie, not its storage id): pass it to `endSession`. */
+  handle: string;
+  createdAt: number;
+  lastSeenAt: number;
+  expiresAt: number;
+  /** The extension that started it (e.g. `"managed-login"`). */
+  via?: string;
+}
+
+const utf8 = new TextEncoder();
+/** The public handle of a session id: 128 bits of its SHA-256, so it names the session without opening it. */
+export const sessionHandle = (id: string): string =>
+  encodeHexLowerCase(sha256(utf8.encode(`handle:${id}`))).slice(0, 32);
 
 /** How long a request whose access token still works waits for its session's refresh, in ms. */
 export const refreshWait = 1000;
@@ -53,6 +71,10 @@ export interface SessionCore {
   updateUser(id: string, user: SessionUser): Promise<void>;
   /** How many sessions a user has in this store. */
   count(username: string): Promise<number>;
+  /** A user's live sessions, newest first. */
+  listSessions(username: string): Promise<SessionSummary[]>;
+  /** Ends the user's session with this handle (its refresh token revoked); false when it has none. */
+  endSession(username: string, handle: string): Promise<boolean>;
 }
 
 /** Builds the session core. */
@@ -71,6 +93,15 @@ export function createSessionCore(deps: {
   const idOf = (request: Request) => {
     const token = cookies.read(request, "session", secureFor(request));
     return token ? sessionId(token) : null;
+  };
+
+  /** Deletes a session and revokes its refresh token at Cognito (best effort: an outage must not keep it alive locally). */
+  const endRecord = async (id: string, record: SessionRecord) => {
+    await records.destroy(id, record.username);
+    try {
+      const tokens = await records.openTokens(id, record);
+      await (await tokenServiceOf(record, deps.tokenServices, deps.cognito)).revoke(tokens.refreshToken);
+    } catch {}
   };
 
   const core: SessionCore = {
@@ -122,18 +153,35 @@ export function createSessionCore(deps: {
       const id = idOf(request);
       if (id) {
         const record = await records.read(id);
-        if (record) {
-          await records.destroy(id, record.username);
-          // Revocation is best effort: a Cognito outage must not keep anyone logged in locally.
-          try {
-            const tokens = await records.openTokens(id, record);
-            await (await tokenServiceOf(record, deps.tokenServices, deps.cognito)).revoke(
-              tokens.refreshToken,
-            );
-          } catch {}
-        }
+        if (record) await endRecord(id, record);
       }
       return { cookie: cookies.expire("session", secure) };
+    },
+
+    async listSessions(username) {
+      const ids = await records.list(username);
+      const found = await Promise.all(ids.map(async (id) => ({ id, record: await records.read(id) })));
+      return found
+        .filter((f): f is { id: string; record: SessionRecord } => f.record?.username === username)
+        .map(({ id, record }) => ({
+          handle: sessionHandle(id),
+          createdAt: record.createdAt,
+          lastSeenAt: record.lastSeenAt,
+          expiresAt: Math.min(record.expiresAt, record.lastSeenAt + config.session.idleTimeout * 1000),
+          ...(record.via ? { via: record.via } : {}),
+        }))
+        .sort((a, b) => b.createdAt - a.createdAt);
+    },
+
+    async endSession(username, handle) {
+      for (const id of await records.list(username)) {
+        if (sessionHandle(id) !== handle) continue;
+        const record = await records.read(id);
+        if (!record || record.username !== username) return false;
+        await endRecord(id, record);
+        return true;
+      }
+      return false;
     },
 
     discard: (id, username) => records.destroy(id, username),

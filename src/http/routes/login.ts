@@ -5,6 +5,7 @@
  * {@link toChallenge} (the next challenge, its id in the challenge cookie).
  */
 
+import type { NewDevice } from "../../cognito/auth.ts";
 import type { PublicChallenge } from "../../login/authenticate.ts";
 import { escapeHtml, layout } from "../../pages/html.ts";
 import type { Login } from "../../sessions/session.ts";
@@ -20,6 +21,7 @@ import {
   type RouteDeps,
   redirect,
 } from "../context.ts";
+import { extensionsOf, type WarrantExtension } from "../extensions.ts";
 import { anonymousPost, formBody, rateLimit } from "../guards.ts";
 import { safeNext } from "../next.ts";
 import type { Routes } from "../router.ts";
@@ -52,12 +54,24 @@ export function loginFailed(ctx: Ctx, deps: RouteDeps, next?: string, cookies: s
 export async function finishLogin(
   ctx: Ctx,
   deps: RouteDeps,
-  login: Login,
+  login: Login & { newDevice?: NewDevice },
   next?: string,
-  more: { json?: Record<string, unknown>; cookies?: string[] } = {},
+  more: { json?: Record<string, unknown>; cookies?: string[]; remember?: boolean } = {},
 ): Promise<Response> {
-  const created = await deps.sessions.replace(ctx.request, login);
-  const cookies = [created.cookie, deps.cookies.expire("challenge", ctx.secure), ...(more.cookies ?? [])];
+  const { newDevice, ...started } = login;
+  const created = await deps.sessions.replace(ctx.request, started);
+  const extra: string[] = [];
+  const finished = { ...started, ...(newDevice ? { newDevice } : {}), session: created.session };
+  for (const extension of extensionsOf(deps.config))
+    extra.push(
+      ...((await extension.afterLogin?.(ctx, deps, { ...finished, remember: !!more.remember })) ?? []),
+    );
+  const cookies = [
+    created.cookie,
+    deps.cookies.expire("challenge", ctx.secure),
+    ...(more.cookies ?? []),
+    ...extra,
+  ];
   return ctx.json
     ? json(ctx, { ...more.json, user: login.user, expiresAt: created.session.expiresAt }, 200, { cookies })
     : redirect(ctx, next ?? deps.config.loginRedirect, { cookies });
@@ -104,7 +118,14 @@ export function loginRoutes(deps: RouteDeps): Routes {
         const next = safeNext(fields.next);
         const account = fields.username ?? "";
         await rateLimit(ctx, deps, account, next);
-        const result = await deps.login.authenticate(account, fields.password ?? "");
+        let device: Awaited<ReturnType<NonNullable<WarrantExtension["loginDevice"]>>>;
+        for (const extension of extensionsOf(deps.config))
+          device ??= await extension.loginDevice?.(ctx, deps, account);
+        const result = await deps.login.authenticate(
+          account,
+          fields.password ?? "",
+          device ? { device } : {},
+        );
         if (result.ok) {
           await deps.limiter.succeed(account);
           return finishLogin(ctx, deps, result, next);
