@@ -21,9 +21,10 @@ export const deviceText: Readonly<Record<string, string>> = {
   "devices.end": "Sign out",
   "devices.endOthers": "Sign out everywhere else",
   "devices.endAll": "Sign out of every session",
-  "devices.devices": "Remembered devices",
-  "devices.devices.intro": "Browsers that may skip the second step of signing in.",
-  "devices.devices.none": "No browser is remembered.",
+  "devices.devices": "Devices",
+  "devices.devices.intro":
+    "Browsers Cognito knows for your account. A remembered one skips the second step of signing in.",
+  "devices.devices.none": "Cognito knows no browser of yours yet.",
   "devices.remembered": "remembered",
   "devices.notRemembered": "not remembered",
   "devices.lastUsed": "last used {date}",
