@@ -20,7 +20,7 @@ export async function loginDevice(
   deps: RouteDeps,
   typed: string,
 ): Promise<RememberedDevice | undefined> {
-  const entry = await createDeviceStore(deps).forLogin(ctx, typed);
+  const entry = await createDeviceStore(deps).find(ctx, typed);
   return entry ? { key: entry.key, groupKey: entry.groupKey, password: entry.password } : undefined;
 }
 
@@ -63,10 +63,9 @@ export async function afterLogin(
         createdAt: deps.config.now(),
       };
     } else if (login.remember && login.tokens.deviceKey) {
-      const known = (await store.entries(ctx)).find(
-        (e) => e.key === login.tokens.deviceKey && e.username === username,
-      );
-      if (!known || known.remembered) return [];
+      const known = await store.find(ctx, username);
+      if (!known || known.key !== login.tokens.deviceKey || known.username !== username || known.remembered)
+        return [];
       entry = known;
     }
     if (!entry) return [];

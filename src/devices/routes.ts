@@ -92,12 +92,12 @@ export function deviceRoutes(deps: RouteDeps, options: DeviceRouteOptions): Rout
     const [sessions, tracked, mine, cognitoSessions] = await Promise.all([
       deps.sessions.listSessions(username).then((s) => withAgents(deps, s)),
       listDevices(cognito, token).then((r) => usable(ctx, session, r)),
-      store.entries(ctx),
+      store.find(ctx, username),
       options.cognitoSessions
         ? listCognitoSessions(cognito, token).then((r) => usable(ctx, session, r))
         : Promise.resolve(null),
     ]);
-    const here = mine.find((e) => e.username === username)?.key;
+    const here = mine?.username === username ? mine.key : undefined;
     return {
       sessions: sessions.map((s) => ({ ...s, current: s.handle === current })),
       devices: (tracked?.devices ?? []).map((d) => ({ ...d, current: d.key === here })),
@@ -158,7 +158,8 @@ export function deviceRoutes(deps: RouteDeps, options: DeviceRouteOptions): Rout
             await forgetDevice((await deps.cognito()).client, token, deviceKey),
           );
           if (!gone) return notFound();
-          await store.drop(ctx, deviceKey);
+          const here = await store.find(ctx, username);
+          if (here?.key === deviceKey) await store.drop(ctx, here);
           await options.events.emit("deviceForgotten", { username, deviceKey, by: "user" }, ctx);
           done = "forgotten";
         } else if (action === "revoke" && options.cognitoSessions) {

@@ -1,11 +1,12 @@
 /**
  * @module
  * This browser's remembered Cognito devices, server-side: the device cookie (`<cookieName>_device`,
- * HttpOnly, 365 days, never the session) holds a random handle; `devices:<sha-256 of the handle>` holds,
- * sealed like session tokens, one entry per user who signed in here: the device key, its group key and
- * the random device password (Cognito has only its verifier). An entry is found at login by the name
- * typed (the Cognito username or the email, in any letter case). A cookie that is malformed, unknown or
- * whose record does not open is no device: the login is a normal one.
+ * HttpOnly, 365 days, never the session) holds a random handle; for each user who signed in here,
+ * `devices:<sha-256 of the handle>:<sha-256 of a name>` holds, sealed like session tokens, the device key,
+ * its group key and the random device password (Cognito has only its verifier). There is one such key per
+ * name the person may type (the Cognito username and the email, in lower case), so a login finds its entry
+ * with one read, and no write ever reads and rewrites another user's entry. A cookie that is malformed,
+ * unknown or whose record does not open is no device: the login is a normal one.
  */
 import { sha256 } from "@oslojs/crypto/sha2";
 import { encodeHexLowerCase } from "@oslojs/encoding";
@@ -26,15 +27,9 @@ export interface DeviceEntry extends RememberedDevice {
   createdAt: number;
 }
 
-interface DeviceRecord {
-  v: 1;
-  entries: DeviceEntry[];
-}
-
-/** At most this many people's devices per browser; the oldest goes first. */
-const maxEntries = 8;
 const utf8 = new TextEncoder();
-const keyOf = (handle: string) => `devices:${encodeHexLowerCase(sha256(utf8.encode(handle)))}`;
+const hex = (value: string) => encodeHexLowerCase(sha256(utf8.encode(value)));
+const keyOf = (handle: string, name: string) => `devices:${hex(handle)}:${hex(name.trim().toLowerCase())}`;
 
 const isEntry = (e: unknown): e is DeviceEntry => {
   const d = e as DeviceEntry;
@@ -68,64 +63,49 @@ export async function withAgents<T extends { handle: string }>(
 
 /** The device store of one warrant. */
 export interface DeviceStore {
-  /** This browser's entries (none when the cookie is absent, malformed, unknown or altered). */
-  entries(ctx: Ctx): Promise<DeviceEntry[]>;
-  /** The entry a login with `typed` should use. */
-  forLogin(ctx: Ctx, typed: string): Promise<DeviceEntry | undefined>;
-  /** Writes `entry` (replacing the user's earlier one); the Set-Cookie to send (a new handle when there was none). */
+  /** The entry a login with `name` (typed, or the Cognito username) should use; none when the cookie is absent, malformed, unknown or altered. */
+  find(ctx: Ctx, name: string): Promise<DeviceEntry | undefined>;
+  /** Writes `entry` under each of its names; the Set-Cookie to send (a new handle when there was none). */
   save(ctx: Ctx, entry: DeviceEntry): Promise<string>;
-  /** Removes the entry with this device key, if this browser has it. */
-  drop(ctx: Ctx, deviceKey: string): Promise<void>;
+  /** Removes `entry` from this browser. */
+  drop(ctx: Ctx, entry: DeviceEntry): Promise<void>;
 }
 
 /** Builds the device store over the warrant's store, keyring and cookies. */
 export function createDeviceStore(deps: Pick<RouteDeps, "store" | "keyring" | "cookies">): DeviceStore {
   const handleOf = (ctx: Ctx) => deps.cookies.read(ctx.request, "device", ctx.secure);
 
-  const read = async (handle: string | null): Promise<DeviceEntry[]> => {
-    if (!handle) return [];
-    const key = keyOf(handle);
-    const sealed = await deps.store.get<Sealed>(key);
-    if (!sealed || typeof sealed !== "object") return [];
-    const plain = await deps.keyring.open(sealed, key);
-    if (plain === null) return [];
-    try {
-      const record = JSON.parse(plain) as DeviceRecord;
-      return record?.v === 1 && Array.isArray(record.entries) ? record.entries.filter(isEntry) : [];
-    } catch {
-      return [];
-    }
-  };
-
-  const write = async (handle: string, entries: DeviceEntry[]) => {
-    const key = keyOf(handle);
-    if (!entries.length) return deps.store.remove(key);
-    const record: DeviceRecord = { v: 1, entries };
-    await deps.store.set(key, await deps.keyring.seal(JSON.stringify(record), key), deviceCookieAge);
-  };
-
   return {
-    entries: (ctx) => read(handleOf(ctx)),
-
-    async forLogin(ctx, typed) {
-      const name = typed.trim().toLowerCase();
-      if (!name) return undefined;
-      return (await read(handleOf(ctx))).find((e) => e.names.includes(name));
+    async find(ctx, name) {
+      const handle = handleOf(ctx);
+      if (!handle || !name.trim()) return undefined;
+      const key = keyOf(handle, name);
+      const sealed = await deps.store.get<Sealed>(key);
+      if (!sealed || typeof sealed !== "object") return undefined;
+      const plain = await deps.keyring.open(sealed, key);
+      if (plain === null) return undefined;
+      try {
+        const entry = JSON.parse(plain) as unknown;
+        return isEntry(entry) ? entry : undefined;
+      } catch {
+        return undefined;
+      }
     },
 
     async save(ctx, entry) {
       const handle = handleOf(ctx) ?? randomToken();
-      const others = (await read(handle)).filter((e) => e.username !== entry.username && e.key !== entry.key);
-      await write(handle, [...others, entry].slice(-maxEntries));
+      const plain = JSON.stringify(entry);
+      for (const name of entry.names) {
+        const key = keyOf(handle, name);
+        await deps.store.set(key, await deps.keyring.seal(plain, key), deviceCookieAge);
+      }
       return deps.cookies.issue("device", handle, ctx.secure);
     },
 
-    async drop(ctx, deviceKey) {
+    async drop(ctx, entry) {
       const handle = handleOf(ctx);
       if (!handle) return;
-      const entries = await read(handle);
-      const left = entries.filter((e) => e.key !== deviceKey);
-      if (left.length !== entries.length) await write(handle, left);
+      for (const name of entry.names) await deps.store.remove(keyOf(handle, name));
     },
   };
 }

@@ -178,7 +178,9 @@ describe("remembered devices", () => {
     const e = browser();
     await signIn(e, mfa.email, { remember: true });
     const handle = e.jar.get("warrant_device")!;
-    const keys = [`devices:${createHash("sha256").update(handle).digest("hex")}`];
+    const prefix = `devices:${createHash("sha256").update(handle).digest("hex")}:`;
+    const keys = (await storage.getKeys()).filter((k) => k.startsWith(prefix));
+    assert.equal(keys.length, 2, "one entry per name: the Cognito username and the email");
     for (const k of keys) {
       const sealed = (await storage.getItem(k)) as { ct: string };
       const flipped = sealed.ct.startsWith("A") ? `B${sealed.ct.slice(1)}` : `A${sealed.ct.slice(1)}`;
