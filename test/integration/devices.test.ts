@@ -157,6 +157,23 @@ describe("remembered devices", () => {
     }
   });
 
+  test('the JSON API remembers too: { code, remember: "true" }', async () => {
+    const spa = browser();
+    const first = await spa.json("/accounts/login", { username: mfa.email, password: PASSWORD });
+    assert.equal((await first.json()).challenge.name, "SOFTWARE_TOKEN_MFA");
+    const answered = await spa.json("/accounts/login/challenge", {
+      code: totp(mfa.secret),
+      remember: "true",
+    });
+    assert.equal(answered.status, 200);
+    assert.ok(spa.jar.has("warrant_device"));
+    const key = (await signedInJson(spa, "/accounts/sessions")).body.devices.find((d: any) => d.current)?.key;
+    assert.equal(fake.devicesOf(mfa.sub).find((d) => d.key === key)?.remembered, true);
+    const again = await spa.json("/accounts/login", { username: mfa.email, password: PASSWORD });
+    assert.equal(again.status, 200);
+    assert.ok((await again.json()).user, "signed in without a challenge");
+  });
+
   test("another browser of the same person is still asked for the code", async () => {
     const b = browser();
     assert.equal((await signIn(b, mfa.email)).askedForCode, true);
@@ -234,6 +251,46 @@ describe("refresh with a device", () => {
     const refresh = env.front.requests("InitiateAuth").find((r) => r.AuthFlow === "REFRESH_TOKEN_AUTH");
     assert.equal(refresh?.AuthParameters.DEVICE_KEY, device.key);
     assert.equal(fake.stats.refusedRefreshWithoutDevice, 0);
+  });
+});
+
+describe("refresh with a device and rotation", () => {
+  test("GetTokensFromRefreshToken names the device (FAKE: cognito-local lacks the call)", async () => {
+    const rotating = warrantFor(env, {
+      authFlow: "USER_SRP_AUTH",
+      storage,
+      now: clock.now,
+      session: { idleTimeout: 3 * 86400, maxAge: 30 * 86400 },
+      refreshTokenRotation: true,
+      extensions: [devices()],
+    });
+    const h = new Client((request) => {
+      const headers = new Headers(request.headers);
+      headers.set("user-agent", chrome);
+      return rotating.handler(new Request(request, { headers }));
+    });
+    assert.equal((await h.login(plain.email, PASSWORD)).status, 303);
+    const device = fake.devicesOf(plain.sub).at(-1)!;
+    const seen: unknown[] = [];
+    env.front.intercept("GetTokensFromRefreshToken", async (body) => {
+      seen.push(body.DeviceKey);
+      if (body.DeviceKey !== device.key)
+        return { status: 400, body: { __type: "NotAuthorizedException", message: "Invalid Refresh Token" } };
+      // FAKE: fresh real tokens from cognito-local, as a rotation would hand out.
+      return env.front.forward("InitiateAuth", {
+        ClientId: body.ClientId,
+        AuthFlow: "USER_PASSWORD_AUTH",
+        AuthParameters: { USERNAME: plain.email, PASSWORD },
+      });
+    });
+    try {
+      clock.advance(24 * 3600 * 1000);
+      const session = await h.get("/accounts/session", { accept: "application/json" });
+      assert.equal(session.status, 200);
+      assert.deepEqual(seen, [device.key]);
+    } finally {
+      env.front.intercept("GetTokensFromRefreshToken", undefined);
+    }
   });
 });
 
