@@ -347,12 +347,13 @@ describe("where you're signed in", () => {
   test("bad input → 4xx, never a 500", async () => {
     const one = browser();
     await signIn(one, plain.email);
-    for (const fields of [
+    const cases: Record<string, string>[] = [
       { action: "end", handle: "zz" },
       { action: "forget", device: "not a device" },
       { action: "revoke", session: "../../" },
       { action: "nothing" },
-    ]) {
+    ];
+    for (const fields of cases) {
       const r = await post(one, fields);
       assert.ok(r.status >= 400 && r.status < 500, `${JSON.stringify(fields)} → ${r.status}`);
     }
