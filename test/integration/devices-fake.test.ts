@@ -3,7 +3,9 @@
  * amazon-cognito-identity-js confirms the device it is given after a TOTP login, remembers it
  * (setDeviceStatusRemembered), then signs in again through DEVICE_SRP_AUTH / DEVICE_PASSWORD_VERIFIER
  * without a code, refreshes with its device key, forgets the device and is asked for the code again.
- * Then our own SRP code (src/cognito/srp.ts deviceSecret) is checked against the same fake.
+ * Then our own device SRP is crossed with AWS's: a verifier made by src/cognito/srp.ts (deviceSecret) lets
+ * AWS's client sign in with the device, and a device AWS's client confirmed signs in through the library's
+ * DEVICE_SRP_AUTH answer, so neither side only agrees with itself.
  */
 import assert from "node:assert/strict";
 import { after, before, describe, test } from "node:test";
@@ -18,6 +20,10 @@ import {
   CognitoUserPool,
   type CognitoUserSession,
 } from "amazon-cognito-identity-js";
+import { createCognito } from "../../src/cognito/client.ts";
+import { confirmDevice, setDeviceRemembered } from "../../src/cognito/devices.ts";
+import { devices } from "../../src/devices/mod.ts";
+import { createWarrant } from "../../src/mod.ts";
 import { enrolTotp, totp } from "../support/challenges.ts";
 import { type CognitoFront, startCognitoFront } from "../support/cognito-front.ts";
 import { adminClient, createTestPool, type TestPool } from "../support/cognito-local.ts";
@@ -183,5 +189,62 @@ describe("FAKE device tracking, proved with amazon-cognito-identity-js", () => {
     stale.setItem(`${prefix}.randomPasswordKey`, "nothing");
     const { askedForCode } = await awsSignIn(stale);
     assert.equal(askedForCode, true);
+  });
+});
+
+describe("our device SRP crossed with AWS's", () => {
+  const warrant = () =>
+    createWarrant({
+      userPoolId: pool.userPoolId,
+      clientId: pool.clientId,
+      endpoint: front.endpoint,
+      credentials: { accessKeyId: "local", secretAccessKey: "local" },
+      secret: "devices-fake-secret-0123456789-abcdefghij",
+      authFlow: "USER_SRP_AUTH",
+      // Its device answerer answers DEVICE_SRP_AUTH (without it that challenge is unsupported).
+      extensions: [devices()],
+    });
+  const prefix = () => `CognitoIdentityServiceProvider.${pool.clientId}.${sub}`;
+
+  test("a verifier from deviceSecret (ConfirmDevice by the library) lets AWS's client skip the code", async () => {
+    const w = warrant();
+    const first = await w.authenticate(email, password);
+    assert.ok(!first.ok && first.reason === "challenge");
+    const done = await w.respond(first.challenge.id, { code: totp(secret) });
+    assert.ok(done.ok && done.newDevice, "Cognito registered a device");
+    assert.equal(done.tokens.deviceKey, done.newDevice.deviceKey);
+    const cognito = createCognito(w.config);
+    const confirmed = await confirmDevice(cognito, done.tokens.accessToken, done.newDevice, "test");
+    assert.ok(confirmed.ok);
+    assert.ok((await setDeviceRemembered(cognito, done.tokens.accessToken, confirmed.device.key, true)).ok);
+    const storage = memoryStorage();
+    storage.setItem(`${prefix()}.deviceKey`, confirmed.device.key);
+    storage.setItem(`${prefix()}.deviceGroupKey`, confirmed.device.groupKey);
+    storage.setItem(`${prefix()}.randomPasswordKey`, confirmed.device.password);
+    const passed = fake.stats.devicePassed;
+    const { askedForCode } = await awsSignIn(storage);
+    assert.equal(askedForCode, false);
+    assert.equal(fake.stats.devicePassed, passed + 1);
+  });
+
+  test("a device AWS's client confirmed signs in through the library's DEVICE_SRP_AUTH answer", async () => {
+    const storage = memoryStorage();
+    const { user } = await awsSignIn(storage);
+    await promised<string>((cb) =>
+      user.setDeviceStatusRemembered({ onSuccess: (r) => cb(null, r), onFailure: (e) => cb(e) }),
+    );
+    const device = {
+      key: storage.getItem(`${prefix()}.deviceKey`)!,
+      groupKey: storage.getItem(`${prefix()}.deviceGroupKey`)!,
+      password: storage.getItem(`${prefix()}.randomPasswordKey`)!,
+    };
+    const passed = fake.stats.devicePassed;
+    const result = await warrant().authenticate(email, password, { device });
+    assert.ok(result.ok, "no challenge: the remembered device skipped the code");
+    assert.equal(result.tokens.deviceKey, device.key);
+    assert.equal(fake.stats.devicePassed, passed + 1);
+    // A wrong device password: Cognito refuses the device, and the login is a normal one (the code).
+    const wrong = await warrant().authenticate(email, password, { device: { ...device, password: "x" } });
+    assert.ok(!wrong.ok && wrong.reason === "challenge" && wrong.challenge.name === "SOFTWARE_TOKEN_MFA");
   });
 });
