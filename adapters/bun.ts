@@ -19,6 +19,7 @@
  * });
  * ```
  */
+import { setClientAddress } from "../src/http/client-address.ts";
 import type { Warrant } from "../src/mod.ts";
 
 // Bun's node:crypto computes SRP's powers in BoringSSL, about twice as fast as BigInt there: pass it as
@@ -42,7 +43,11 @@ export function route<Server>(
   return async (request, server) => {
     const { pathname } = new URL(request.url);
     if (base === "" || pathname === base || pathname.startsWith(`${base}/`)) {
-      return warrant.handler(request);
+      // The TCP peer, for the per-address rate limit (Bun's `server.requestIP`).
+      const peer = (server as { requestIP?: (r: Request) => { address?: string } | null }).requestIP?.(
+        request,
+      );
+      return warrant.handler(setClientAddress(request, peer?.address));
     }
     return app(request, server);
   };

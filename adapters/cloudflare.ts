@@ -18,6 +18,8 @@
  */
 import { createStorage, type Storage } from "unstorage";
 import cloudflareKVBinding from "unstorage/drivers/cloudflare-kv-binding";
+import type { Counters, Hit } from "../src/counters.ts";
+import { setClientAddress } from "../src/http/client-address.ts";
 import { createWarrant, type Warrant, type WarrantOptions } from "../src/mod.ts";
 
 /**
@@ -61,8 +63,14 @@ export interface ExecutionContextLike {
  * const options: WorkerOptions = { userPoolId, clientId, secret, kv: "SESSIONS", kvPrefix: "warrant" };
  * ```
  */
-export type WorkerOptions = Omit<WarrantOptions, "storage"> &
-  (
+export type WorkerOptions = Omit<WarrantOptions, "storage" | "counters"> & {
+  /**
+   * Atomic counters for rate limits and challenge attempts: a Durable Object namespace bound to
+   * {@link WarrantCounters} (the binding, or its name in `env`), or any `Counters`. KV cannot count:
+   * without this, each isolate counts on its own. @default none (counters of the isolate, with a warning)
+   */
+  counters?: DurableObjectNamespaceLike | Counters | string;
+} & (
     | {
         /** The KV namespace binding for users, sessions and challenges, or its name in `env`. */
         kv: KVNamespaceLike | string;
@@ -143,7 +151,7 @@ export function defineWorker<Env extends object>(
   const warrantFor = (env: Env): Warrant => {
     let warrant = built.get(env);
     if (!warrant) {
-      const { kv, kvPrefix, storage, ...options } = configure(env);
+      const { kv, kvPrefix, storage, counters, ...options } = configure(env);
       const binding = typeof kv === "string" ? (env as Record<string, unknown>)[kv] : kv;
       if (kv !== undefined && !isKV(binding)) {
         throw new TypeError(
@@ -151,9 +159,22 @@ export function defineWorker<Env extends object>(
         );
       }
       if (!storage && !binding) throw new TypeError("warrant: options.kv or options.storage is required");
+      const namespace = typeof counters === "string" ? (env as Record<string, unknown>)[counters] : counters;
+      if (counters !== undefined && !isNamespace(namespace) && !isCounters(namespace)) {
+        throw new TypeError(
+          `warrant: options.counters must be a Durable Object namespace binding or counters${typeof counters === "string" ? ` (env.${counters} is not one)` : ""}`,
+        );
+      }
       warrant = createWarrant({
         ...options,
         storage: storage ?? kvStorage(binding as KVNamespaceLike, kvPrefix),
+        ...(namespace === undefined
+          ? {}
+          : {
+              counters: isCounters(namespace)
+                ? namespace
+                : durableObjectCounters(namespace as DurableObjectNamespaceLike, kvPrefix),
+            }),
       });
       built.set(env, warrant);
     }
@@ -165,7 +186,8 @@ export function defineWorker<Env extends object>(
       if (app && !underBase(new URL(request.url).pathname, warrant.config.basePath)) {
         return app(request, { env, ctx, warrant });
       }
-      return warrant.handler(request);
+      // Cloudflare sets CF-Connecting-IP itself, whatever the client sent: the per-address limit's address.
+      return warrant.handler(setClientAddress(request, request.headers.get("cf-connecting-ip")));
     },
   };
 }
@@ -179,4 +201,131 @@ function isKV(value: unknown): value is KVNamespaceLike {
 
 function underBase(pathname: string, basePath: string): boolean {
   return basePath === "" || pathname === basePath || pathname.startsWith(`${basePath}/`);
+}
+
+function isNamespace(value: unknown): value is DurableObjectNamespaceLike {
+  const ns = value as DurableObjectNamespaceLike;
+  return (
+    typeof ns === "object" &&
+    ns !== null &&
+    typeof ns.idFromName === "function" &&
+    typeof ns.get === "function"
+  );
+}
+
+function isCounters(value: unknown): value is Counters {
+  const c = value as Counters;
+  return (
+    typeof c === "object" && c !== null && typeof c.hit === "function" && typeof c.release === "function"
+  );
+}
+
+/**
+ * The part of a Durable Object namespace binding {@link durableObjectCounters} uses. A real
+ * `DurableObjectNamespace` fits it.
+ *
+ * @example
+ * ```ts
+ * const namespace: DurableObjectNamespaceLike = env.WARRANT_COUNTERS;
+ * ```
+ */
+export interface DurableObjectNamespaceLike {
+  idFromName(name: string): unknown;
+  get(id: never): { fetch(input: string, init?: RequestInit): Promise<Response> };
+}
+
+/**
+ * The part of a Durable Object's state {@link WarrantCounters} uses. A real `DurableObjectState` fits it.
+ *
+ * @example
+ * ```ts
+ * const state: DurableObjectStateLike = ctx;
+ * ```
+ */
+export interface DurableObjectStateLike {
+  storage: {
+    get<T>(key: string): Promise<T | undefined>;
+    put(key: string, value: unknown): Promise<void>;
+    deleteAll(): Promise<void>;
+    setAlarm(time: number): Promise<void>;
+  };
+}
+
+/**
+ * The Durable Object behind {@link durableObjectCounters}: one object per counter, so every hit on a
+ * counter runs in one place, one at a time (a Durable Object's input gate holds other requests while
+ * it reads and writes its storage). An alarm at the window's end deletes it, so nothing stays.
+ * Export it from your Worker and bind it (wrangler: `durable_objects.bindings` and a `new_sqlite_classes`
+ * migration).
+ *
+ * @example
+ * ```ts
+ * export { WarrantCounters } from "@warrant/cognito/adapters/cloudflare";
+ * export default defineWorker((env) => ({ ...options, kv: env.SESSIONS, counters: "WARRANT_COUNTERS" }));
+ * ```
+ */
+export class WarrantCounters {
+  #state: DurableObjectStateLike;
+  constructor(state: DurableObjectStateLike, _env?: unknown) {
+    this.#state = state;
+  }
+
+  /** `POST /hit {windowMs}`, `/release`, `/reset`: the counter's answer as JSON. */
+  async fetch(request: Request): Promise<Response> {
+    const op = new URL(request.url).pathname;
+    // The body first: reading it lets other requests in, which storage calls do not (the input gate),
+    // so from the read of the counter to its write nothing else runs.
+    const { windowMs = 0 } = (await request.json()) as { windowMs?: number };
+    const storage = this.#state.storage;
+    const now = Date.now();
+    const live = await storage.get<Hit>("counter").then((c) => (c && c.resetAt > now ? c : undefined));
+    if (op === "/hit") {
+      const next = { count: (live?.count ?? 0) + 1, resetAt: live?.resetAt ?? now + windowMs };
+      await storage.put("counter", next);
+      if (!live) await storage.setAlarm(next.resetAt);
+      return Response.json(next);
+    }
+    if (op === "/release") {
+      if (live && live.count > 0) await storage.put("counter", { ...live, count: live.count - 1 });
+      return Response.json({});
+    }
+    if (op === "/reset") {
+      await storage.deleteAll();
+      return Response.json({});
+    }
+    return new Response(null, { status: 404 });
+  }
+
+  /** The window ended: the counter is gone. */
+  async alarm(): Promise<void> {
+    await this.#state.storage.deleteAll();
+  }
+}
+
+/**
+ * Atomic counters in Durable Objects ({@link WarrantCounters}), one object per counter: KV is
+ * eventually consistent and cannot count, so this is what shares rate limits and challenge attempts
+ * across isolates and locations. (The Workers rate-limiting binding does not fit: its limit and a 10 or
+ * 60 s period are fixed in wrangler's config, and it counts per Cloudflare location.)
+ *
+ * @example
+ * ```ts
+ * const warrant = createWarrant({ ...options, storage: kvStorage(env.SESSIONS), counters: durableObjectCounters(env.WARRANT_COUNTERS) });
+ * ```
+ */
+export function durableObjectCounters(namespace: DurableObjectNamespaceLike, prefix = ""): Counters {
+  const call = async (op: string, key: string, body: unknown = {}) => {
+    const stub = namespace.get(namespace.idFromName(prefix ? `${prefix}:${key}` : key) as never);
+    const response = await stub.fetch(`https://counters${op}`, {
+      method: "POST",
+      body: JSON.stringify(body),
+    });
+    if (!response.ok) throw new Error(`the counter answered ${response.status}`);
+    return response.json() as Promise<Hit>;
+  };
+  return {
+    hit: (key, windowMs) => call("/hit", key, { windowMs }),
+    release: async (key) => void (await call("/release", key)),
+    reset: async (key) => void (await call("/reset", key)),
+  };
 }

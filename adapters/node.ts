@@ -17,6 +17,7 @@
  */
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from "node:http";
 import type { TLSSocket } from "node:tls";
+import { setClientAddress } from "../src/http/client-address.ts";
 
 export { modPow } from "./node-crypto.ts";
 
@@ -355,8 +356,10 @@ export function toNodeListener(handler: FetchHandler): NodeListener {
         res.end("Bad Request");
         return;
       }
-      const request = new NodeRequest(req);
-      const response = await handler(request as unknown as Request);
+      const request = new NodeRequest(req) as unknown as Request;
+      // The TCP peer, for the per-address rate limit: what the client cannot write itself.
+      setClientAddress(request, req.socket.remoteAddress);
+      const response = await handler(request);
       if (response.status === 404 && next) {
         await response.body?.cancel();
         next();

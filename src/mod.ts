@@ -14,9 +14,12 @@ export type { ApiKeyOptions } from "./api-key.ts";
 export { apiKeyHeader, getApiKey, keysEqual, withApiKey } from "./api-key.ts";
 export type { Challenge, LoginFailure, Tokens } from "./cognito/auth.ts";
 export type { TokenUse, VerifyResult } from "./cognito/verify.ts";
+export type { Counters, Hit, MemoryCountersOptions, RedisLike } from "./counters.ts";
+export { memoryCounters, redisCounters } from "./counters.ts";
 export type { WarrantErrorCode } from "./errors.ts";
 export { errorCodes, WarrantError } from "./errors.ts";
 export type { BearerContext, BearerOptions } from "./http/bearer.ts";
+export { setClientAddress } from "./http/client-address.ts";
 export type { ApiErrorCode } from "./http/context.ts";
 export { apiErrorCodes } from "./http/context.ts";
 export type {
@@ -40,6 +43,8 @@ export type {
   PublicChallenge,
   RespondResult,
 } from "./login/authenticate.ts";
+export type { MemoryStorageOptions } from "./memory.ts";
+export { defaultMaxKeys, memoryStorage } from "./memory.ts";
 export type {
   AuthFlow,
   Credentials,
@@ -64,7 +69,7 @@ export type { Text, TextKey } from "./pages/text.ts";
 export { defaultText } from "./pages/text.ts";
 export type { TokenService } from "./sessions/refresh.ts";
 export type { NewSession } from "./sessions/session.ts";
-export type { Session, SessionUser } from "./sessions/store.ts";
+export type { Session, SessionInfo, SessionUser } from "./sessions/store.ts";
 export { mapAttributes, reverseMap } from "./users/mapping.ts";
 export type { LocalUser } from "./users/store.ts";
 export type { Warrant } from "./warrant.ts";

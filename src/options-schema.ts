@@ -15,6 +15,7 @@ const ms = v.pipe(
   v.number("must be a positive number of ms"),
   v.minValue(1, "must be a positive number of ms"),
 );
+const header = v.pipe(v.string(), v.regex(/^[!#$%&'*+\-.^_`|~0-9A-Za-z]+$/));
 const nonEmpty = v.pipe(v.string("must be a non-empty string"), v.minLength(1, "must be a non-empty string"));
 const seconds = v.pipe(
   v.number("must be a positive number of seconds"),
@@ -107,7 +108,18 @@ export const optionsSchema: v.GenericSchema<unknown, Record<string, unknown>> = 
     ),
     session: v.optional(
       v.strictObject(
-        { cookieName: v.optional(cookieName), idleTimeout: v.optional(seconds), maxAge: v.optional(seconds) },
+        {
+          cookieName: v.optional(cookieName),
+          idleTimeout: v.optional(seconds),
+          maxAge: v.optional(seconds),
+          maxPerUser: v.optional(
+            v.pipe(
+              v.number("must be a whole number of sessions"),
+              v.integer("must be a whole number of sessions"),
+              v.minValue(1, "must be at least 1"),
+            ),
+          ),
+        },
         "must be an object",
       ),
     ),
@@ -133,10 +145,25 @@ export const optionsSchema: v.GenericSchema<unknown, Record<string, unknown>> = 
             perAccount: v.optional(v.pipe(v.number(), v.integer(), v.minValue(1))),
             perAddress: v.optional(v.pipe(v.number(), v.integer(), v.minValue(1))),
             window: v.optional(v.pipe(v.number(), v.integer(), v.minValue(1))),
-            clientAddressHeader: v.optional(v.pipe(v.string(), v.regex(/^[!#$%&'*+\-.^_`|~0-9A-Za-z]+$/))),
+            clientAddressHeader: v.optional(header),
+            trustProxy: v.optional(
+              v.strictObject({
+                hops: v.pipe(v.number(), v.integer(), v.minValue(1)),
+                header: v.optional(header),
+              }),
+            ),
           }),
         ],
-        "must be false or { perAccount?, perAddress?, window?, clientAddressHeader? } with whole positive numbers",
+        "must be false or { perAccount?, perAddress?, window?, clientAddressHeader?, trustProxy?: { hops, header? } } with whole positive numbers",
+      ),
+    ),
+    counters: v.optional(
+      v.custom<object>(
+        (c) =>
+          typeof c === "object" &&
+          c !== null &&
+          ["hit", "release", "reset"].every((m) => typeof (c as Record<string, unknown>)[m] === "function"),
+        "must be a counter backend: { hit, release, reset }",
       ),
     ),
     storageTimeout: v.optional(ms),

@@ -6,6 +6,7 @@
 import type { Storage } from "unstorage";
 import * as v from "valibot";
 import type { ModPow } from "./cognito/srp.ts";
+import type { Counters } from "./counters.ts";
 import { WarrantError } from "./errors.ts";
 import { firstFactors, optionsSchema } from "./options-schema.ts";
 import type { Pages } from "./pages/pages.ts";
@@ -25,16 +26,23 @@ export type Credentials =
 export interface RateLimitOptions {
   /** Failed attempts per account within `window`. @default 10 */
   perAccount?: number;
-  /** Failed attempts per client address within `window` (needs `clientAddressHeader`). @default 50 */
+  /** Failed attempts per client address within `window`. @default 50 */
   perAddress?: number;
   /** The window in seconds. @default 900 */
   window?: number;
   /**
-   * The request header your proxy sets to the client's address (e.g. `cf-connecting-ip`,
-   * `x-forwarded-for`); only its first value is used. Without it there is no per-address limit,
-   * because a header the client sets itself proves nothing.
+   * A header your platform or proxy sets, whole, to the client's address (`cf-connecting-ip`,
+   * `x-real-ip`, `fly-client-ip`). A list (someone names `x-forwarded-for` here) counts only its last
+   * entry, the one your proxy appended, never the first, which the client chose.
+   * @default none: the address the adapter saw (`trustProxy` when set)
    */
   clientAddressHeader?: string;
+  /**
+   * `hops` proxies you run stand in front and each appends the address it saw to `header`: the client
+   * is the entry `hops` from the right. Entries further left are the client's own words.
+   * @default none: the address the adapter saw
+   */
+  trustProxy?: { hops: number; header?: string };
 }
 
 /**
@@ -93,6 +101,12 @@ export interface WarrantOptions {
   createUnknownUsers?: boolean;
   /** Where users, sessions and challenges live. @default in-memory unstorage */
   storage?: Storage;
+  /**
+   * Atomic counters for rate limits and challenge attempts (`memoryCounters`, `redisCounters`,
+   * `denoKvCounters`, `durableObjectCounters`). @default the storage's own when it has them (memory,
+   * redis), else counters of this process, with a warning
+   */
+  counters?: Counters;
   /** ≥ 32 characters; encrypts tokens at rest and keys CSRF tokens. An array rotates: the first one writes. */
   secret: string | string[];
   /** @default "/accounts" */
@@ -109,6 +123,8 @@ export interface WarrantOptions {
     idleTimeout?: number;
     /** @default 1209600 (14 days, as Django's SESSION_COOKIE_AGE) */
     maxAge?: number;
+    /** Live sessions one user may have; a login past it ends the user's oldest. @default 50 */
+    maxPerUser?: number;
   };
   /** Cognito groups that may use the admin pages. @default ["admin"] */
   staffGroups?: string[];
@@ -184,7 +200,12 @@ export interface WarrantConfig {
   readonly basePath: string;
   readonly loginRedirect: string;
   readonly origins: readonly string[] | undefined;
-  readonly session: { readonly cookieName: string; readonly idleTimeout: number; readonly maxAge: number };
+  readonly session: {
+    readonly cookieName: string;
+    readonly idleTimeout: number;
+    readonly maxAge: number;
+    readonly maxPerUser: number;
+  };
   readonly staffGroups: readonly string[];
   readonly refreshTokenRotation: boolean;
   readonly pages: Readonly<Partial<Pages>>;
@@ -195,6 +216,7 @@ export interface WarrantConfig {
   readonly cognitoTimeout: number;
   readonly writableAttributes: readonly string[];
   readonly rateLimit: Readonly<RateLimitOptions> | false;
+  readonly counters: Counters | undefined;
   readonly now: () => number;
   readonly totpIssuer: string;
   readonly extensions: readonly ExtensionBase[];
@@ -245,6 +267,7 @@ export function resolveConfig(options: WarrantOptions): WarrantConfig {
     cookieName: o.session?.cookieName ?? "warrant",
     idleTimeout: o.session?.idleTimeout ?? 86_400,
     maxAge: o.session?.maxAge ?? 1_209_600,
+    maxPerUser: o.session?.maxPerUser ?? 50,
   });
   if (session.idleTimeout > session.maxAge) {
     throw new WarrantError(
@@ -295,6 +318,7 @@ export function resolveConfig(options: WarrantOptions): WarrantConfig {
     cognitoTimeout: o.cognitoTimeout ?? 5000,
     writableAttributes: Object.freeze([...(o.writableAttributes ?? standardWritableAttributes)]),
     rateLimit: o.rateLimit === false ? false : Object.freeze({ ...(o.rateLimit ?? {}) }),
+    counters: o.counters as Counters | undefined,
     now: (o.now as (() => number) | undefined) ?? Date.now,
     totpIssuer: o.totpIssuer ?? o.userPoolId,
     extensions: Object.freeze([...((o.extensions as ExtensionBase[] | undefined) ?? [])]),

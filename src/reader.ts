@@ -61,7 +61,7 @@ export type SessionReader = Pick<Warrant, "config" | "getSession" | "protect" | 
  */
 export function createSessionReader(options: SessionReaderOptions): SessionReader {
   const config = resolveConfig(options);
-  const store = createStore(options.storage, config.storageTimeout);
+  const store = createStore(options.storage, config.storageTimeout, config.now);
   const records = createSessions(config, store, createKeyring(config.secrets));
   // In place of a refresh: the record as it is, its idle expiry slid as on any other request.
   const refresh: Refresh = async (id) => {

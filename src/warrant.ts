@@ -4,10 +4,10 @@
  * (loaded on first use) → keyring → session records → session core → login core → handler into the
  * {@link Warrant}, whole when it is made. Only `mod.ts` imports this module.
  */
-import { createStorage } from "unstorage";
 import type { Tokens } from "./cognito/auth.ts";
 import { cognitoLoader, lazyVerifier } from "./cognito/load.ts";
 import type { TokenUse, VerifyResult } from "./cognito/verify.ts";
+import { countersFor } from "./counters.ts";
 import { type BearerContext, type BearerOptions, createBearer } from "./http/bearer.ts";
 import { tokenServices, type WarrantExtension } from "./http/extensions.ts";
 import { createHandler } from "./http/handler.ts";
@@ -22,12 +22,13 @@ import {
   type RespondResult,
 } from "./login/authenticate.ts";
 import { createPendingChallenges } from "./login/pending.ts";
+import { memoryStorage } from "./memory.ts";
 import { resolveConfig, type WarrantConfig, type WarrantOptions } from "./options.ts";
 import { createCookies } from "./sessions/cookie.ts";
 import { createKeyring } from "./sessions/crypto.ts";
 import { createRefresh } from "./sessions/refresh.ts";
 import { createSessionCore, type NewSession } from "./sessions/session.ts";
-import { createSessions, type Session, type SessionUser } from "./sessions/store.ts";
+import { createSessions, type Session, type SessionInfo, type SessionUser } from "./sessions/store.ts";
 import { createStore } from "./storage.ts";
 import { type LocalUser, userKey } from "./users/store.ts";
 
@@ -69,8 +70,44 @@ export interface Warrant {
   getSession(request: Request): Promise<Session | null>;
   /** Ends the request's session and revokes its refresh token; returns the Set-Cookie that clears it. */
   logout(request: Request): Promise<{ cookie: string }>;
-  /** Ends every session of a user ("sign out everywhere"); returns how many ended. */
-  signOutEverywhere(username: string): Promise<number>;
+  /**
+   * Ends every session of a user ("sign out everywhere") on every instance at once: a per-user
+   * revocation time that every read compares with the session's creation, whether or not an index
+   * lists the session. Also signs the user out at Cognito (AdminUserGlobalSignOut with the configured
+   * credentials, else GlobalSignOut with `options.accessToken` when given), so tokens held anywhere
+   * else stop refreshing; that part is best effort. Returns how many sessions were listed.
+   *
+   * @example
+   * ```ts
+   * await warrant.signOutEverywhere(session.user.username);
+   * ```
+   */
+  signOutEverywhere(username: string, options?: { accessToken?: string }): Promise<number>;
+  /**
+   * The user's live sessions, oldest first ("where you're signed in"). Each `id` is an opaque,
+   * non-secret handle (neither the cookie value nor the storage id) to pass to {@link Warrant.endSession};
+   * `userAgent` is coarse ("Firefox on macOS"); with `request`, its own session has `current: true`.
+   * Expired entries are pruned as they are read.
+   *
+   * @example
+   * ```ts
+   * const session = await warrant.getSession(request);
+   * const list = await warrant.listSessions(session.user.username, request);
+   * // [{ id: "mihj5xk0a1b2c3d4e5f60718", createdAt, lastSeenAt, expiresAt, userAgent: "Firefox on macOS", current: true }]
+   * ```
+   */
+  listSessions(username: string, request?: Request): Promise<SessionInfo[]>;
+  /**
+   * Ends one of the user's sessions by the handle {@link Warrant.listSessions} gave (its refresh token
+   * revoked at Cognito, best effort). `false` when the user has no live session with that handle: a
+   * handle of another user's session ends nothing.
+   *
+   * @example
+   * ```ts
+   * await warrant.endSession(session.user.username, form.get("session"));
+   * ```
+   */
+  endSession(username: string, handle: string): Promise<boolean>;
   /** The local record of a user, or null. */
   getUser(username: string): Promise<LocalUser | null>;
   /**
@@ -107,8 +144,8 @@ export interface Warrant {
  */
 export function createWarrant(options: WarrantOptions): Warrant {
   const config = resolveConfig(options);
-  const storage = options.storage ?? createStorage();
-  const store = createStore(storage, config.storageTimeout);
+  const storage = options.storage ?? memoryStorage({ now: config.now });
+  const store = createStore(storage, config.storageTimeout, config.now);
   const cognito = cognitoLoader(config);
   const keyring = createKeyring(config.secrets);
   const records = createSessions(config, store, keyring);
@@ -116,8 +153,9 @@ export function createWarrant(options: WarrantOptions): Warrant {
   const services = tokenServices(config.extensions as readonly WarrantExtension[], config);
   const refresh = createRefresh({ config, store, records, cognito, tokenServices: services });
   const sessions = createSessionCore({ config, records, refresh, cookies, cognito, tokenServices: services });
-  const pending = createPendingChallenges({ store, keyring, now: config.now });
-  const signups = createPendingChallenges({ store, keyring, now: config.now, prefix: "signups" });
+  const counters = countersFor(storage, config.counters, config.now);
+  const pending = createPendingChallenges({ store, keyring, now: config.now, counters });
+  const signups = createPendingChallenges({ store, keyring, now: config.now, counters, prefix: "signups" });
   const answerer = (config.extensions as readonly WarrantExtension[]).find((e) => e.deviceAnswer);
   const deviceAnswer = answerer?.deviceAnswer?.(config, cognito);
   const login = createLogin({
@@ -129,9 +167,20 @@ export function createWarrant(options: WarrantOptions): Warrant {
     ...(deviceAnswer ? { deviceAnswer } : {}),
   });
   const verifier = lazyVerifier(config);
-  const http = createHandler({ config, store, cookies, sessions, login, cognito, keyring, verifier });
+  const http = createHandler({
+    config,
+    store,
+    counters,
+    cookies,
+    sessions,
+    login,
+    cognito,
+    keyring,
+    verifier,
+  });
   let handler = http.handler;
-  if (storage.getMount?.("")?.driver?.name === "memory") {
+  const driver = storage.getMount?.("")?.driver?.name;
+  if (driver === "memory" || driver === "warrant-memory") {
     // E6: warned once, at construction for a configured origin or at the first request from another.
     let warned = false;
     const check = memoryStoreWarning((message) => {
@@ -152,7 +201,9 @@ export function createWarrant(options: WarrantOptions): Warrant {
     createSession: sessions.start,
     getSession: sessions.get,
     logout: sessions.end,
-    signOutEverywhere: sessions.endAll,
+    signOutEverywhere: (username, options) => sessions.endAll(username, options),
+    listSessions: (username, request) => sessions.list(username, request),
+    endSession: (username, handle) => sessions.endOne(username, handle),
     getUser: (username) => store.get<LocalUser>(userKey(username)),
     handler,
     protect: http.protect,

@@ -18,6 +18,7 @@ import {
   ForgotPasswordCommand,
   GetUserAttributeVerificationCodeCommand,
   GetUserCommand,
+  GlobalSignOutCommand,
   SignUpCommand,
   UpdateUserAttributesCommand,
   VerifyUserAttributeCommand,
@@ -44,6 +45,27 @@ export async function getAttributes(
   } catch (error) {
     if (classify(error) === "credentials") return { ok: false, reason: "token_refused" };
     throw toWarrantError(error, "reading the user");
+  }
+}
+
+/**
+ * GlobalSignOut with the user's own access token: every refresh token Cognito issued to the user stops
+ * working (and so does the access token). Not retried: it changes state. `token_refused` when the token
+ * is no longer accepted (the user is signed out already).
+ */
+export async function globalSignOut(
+  cognito: Cognito,
+  accessToken: string,
+): Promise<{ ok: true } | TokenRefused> {
+  try {
+    await cognito.send(new GlobalSignOutCommand({ AccessToken: accessToken }), {
+      during: "signing out everywhere",
+      raw: true,
+    });
+    return { ok: true };
+  } catch (error) {
+    if (classify(error) === "credentials") return { ok: false, reason: "token_refused" };
+    throw toWarrantError(error, "signing out everywhere");
   }
 }
 

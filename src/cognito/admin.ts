@@ -1,7 +1,7 @@
 /**
  * @module
  * The staff calls behind the admin pages: list the pool's users, read one with its groups, disable and
- * enable. They use the configured AWS credentials. A user Cognito does not know (or credentials it
+ * enable, global sign-out. They use the configured AWS credentials. A user Cognito does not know (or credentials it
  * refuses) is a result (`null` / `false`); an outage throws `WarrantError`.
  */
 
@@ -14,6 +14,7 @@ import {
   AdminEnableUserCommand,
   AdminGetUserCommand,
   AdminListGroupsForUserCommand,
+  AdminUserGlobalSignOutCommand,
   ListUsersCommand,
 } from "./sdk.ts";
 
@@ -119,4 +120,34 @@ export async function enableUser(
 ): Promise<boolean> {
   const input = { UserPoolId: config.userPoolId, Username: username };
   return (await adminCall(cognito, new AdminEnableUserCommand(input), "enabling a user", false)) !== null;
+}
+
+/**
+ * AdminUserGlobalSignOut: every refresh token Cognito issued to the user stops working. `false` when
+ * Cognito does not know the user or refuses the credentials. Not retried: it changes state.
+ */
+export async function adminGlobalSignOut(
+  cognito: Cognito,
+  config: WarrantConfig,
+  username: string,
+): Promise<boolean> {
+  const input = { UserPoolId: config.userPoolId, Username: username };
+  return (
+    (await adminCall(cognito, new AdminUserGlobalSignOutCommand(input), "signing a user out", false)) !== null
+  );
+}
+
+/** The names of a user's groups (AdminListGroupsForUser); `null` when Cognito refuses to say. */
+export async function groupsOfUser(
+  cognito: Cognito,
+  config: WarrantConfig,
+  username: string,
+): Promise<string[] | null> {
+  const out = await adminCall<{ Groups?: { GroupName?: string }[] }>(
+    cognito,
+    new AdminListGroupsForUserCommand({ UserPoolId: config.userPoolId, Username: username }),
+    "reading a user's groups",
+    true,
+  );
+  return out ? (out.Groups ?? []).map((g) => g.GroupName ?? "").filter(Boolean) : null;
 }

@@ -12,6 +12,7 @@ import {
   confirmSignUp,
   forgotPassword,
   getAttributes,
+  globalSignOut,
   sendAttributeCode,
   signUp,
   type TokenRefused,
@@ -19,7 +20,15 @@ import {
   type VerifiableAttribute,
   verifyAttribute,
 } from "./account.ts";
-import { disableUser, enableUser, getPoolUser, listUsers, type PoolUser } from "./admin.ts";
+import {
+  adminGlobalSignOut,
+  disableUser,
+  enableUser,
+  getPoolUser,
+  groupsOfUser,
+  listUsers,
+  type PoolUser,
+} from "./admin.ts";
 import {
   getUser,
   type LoginStep,
@@ -103,6 +112,12 @@ export interface CognitoApi {
   getPoolUser(username: string): Promise<(PoolUser & { groups: string[] }) | null>;
   disableUser(username: string): Promise<boolean>;
   enableUser(username: string): Promise<boolean>;
+  /** GlobalSignOut with the user's access token: all of the user's refresh tokens stop working. */
+  globalSignOut(accessToken: string): Promise<{ ok: true } | TokenRefused>;
+  /** AdminUserGlobalSignOut (credentials); `false` when the user is unknown or the call is refused. */
+  adminGlobalSignOut(username: string): Promise<boolean>;
+  /** AdminListGroupsForUser: the user's groups now; `null` when Cognito refuses to say. */
+  groupsOf(username: string): Promise<string[] | null>;
 }
 
 /** Builds the SDK client and binds every call to it. Never touches the network. */
@@ -135,5 +150,8 @@ export function createCognitoApi(config: WarrantConfig): CognitoApi {
     getPoolUser: (username) => getPoolUser(client, config, username),
     disableUser: (username) => disableUser(client, config, username),
     enableUser: (username) => enableUser(client, config, username),
+    globalSignOut: (accessToken) => globalSignOut(client, accessToken),
+    adminGlobalSignOut: (username) => adminGlobalSignOut(client, config, username),
+    groupsOf: (username) => groupsOfUser(client, config, username),
   };
 }

@@ -15,6 +15,7 @@ export { AdminListDevicesCommand } from "@aws-sdk/client-cognito-identity-provid
 export { AdminListGroupsForUserCommand } from "@aws-sdk/client-cognito-identity-provider/dist-es/commands/AdminListGroupsForUserCommand.js";
 export { AdminListUserSessionsCommand } from "@aws-sdk/client-cognito-identity-provider/dist-es/commands/AdminListUserSessionsCommand.js";
 export { AdminRevokeUserSessionCommand } from "@aws-sdk/client-cognito-identity-provider/dist-es/commands/AdminRevokeUserSessionCommand.js";
+export { AdminUserGlobalSignOutCommand } from "@aws-sdk/client-cognito-identity-provider/dist-es/commands/AdminUserGlobalSignOutCommand.js";
 export { AssociateSoftwareTokenCommand } from "@aws-sdk/client-cognito-identity-provider/dist-es/commands/AssociateSoftwareTokenCommand.js";
 export { ChangePasswordCommand } from "@aws-sdk/client-cognito-identity-provider/dist-es/commands/ChangePasswordCommand.js";
 export { CompleteWebAuthnRegistrationCommand } from "@aws-sdk/client-cognito-identity-provider/dist-es/commands/CompleteWebAuthnRegistrationCommand.js";
@@ -28,6 +29,7 @@ export { GetTokensFromRefreshTokenCommand } from "@aws-sdk/client-cognito-identi
 export { GetUserAttributeVerificationCodeCommand } from "@aws-sdk/client-cognito-identity-provider/dist-es/commands/GetUserAttributeVerificationCodeCommand.js";
 export { GetUserAuthFactorsCommand } from "@aws-sdk/client-cognito-identity-provider/dist-es/commands/GetUserAuthFactorsCommand.js";
 export { GetUserCommand } from "@aws-sdk/client-cognito-identity-provider/dist-es/commands/GetUserCommand.js";
+export { GlobalSignOutCommand } from "@aws-sdk/client-cognito-identity-provider/dist-es/commands/GlobalSignOutCommand.js";
 export { InitiateAuthCommand } from "@aws-sdk/client-cognito-identity-provider/dist-es/commands/InitiateAuthCommand.js";
 export { ListDevicesCommand } from "@aws-sdk/client-cognito-identity-provider/dist-es/commands/ListDevicesCommand.js";
 export { ListUserSessionsCommand } from "@aws-sdk/client-cognito-identity-provider/dist-es/commands/ListUserSessionsCommand.js";

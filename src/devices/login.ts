@@ -9,10 +9,9 @@ import type { RememberedDevice } from "../cognito/auth.ts";
 import { confirmDevice, setDeviceRemembered } from "../cognito/devices.ts";
 import type { Ctx, RouteDeps } from "../http/context.ts";
 import type { FinishedLogin } from "../http/extensions.ts";
-import { sessionHandle } from "../sessions/session.ts";
-import { coarseAgent } from "./agent.ts";
+import { coarseAgent } from "../sessions/agent.ts";
 import type { DeviceEvents } from "./events.ts";
-import { agentKey, createDeviceStore, type DeviceEntry } from "./store.ts";
+import { createDeviceStore, type DeviceEntry } from "./store.ts";
 
 /** The device this browser remembers for the name typed at login. */
 export async function loginDevice(
@@ -39,20 +38,16 @@ export async function afterLogin(
   login: FinishedLogin,
   events: DeviceEvents,
 ): Promise<string[]> {
-  const agent = coarseAgent(ctx.request.headers.get("user-agent"));
+  // Managed login has no device tracking of its own here.
+  if (login.via) return [];
   const store = createDeviceStore(deps);
   try {
-    // For "where you're signed in": which browser this session is, kept beside it for its lifetime.
-    if (agent)
-      await deps.store.set(agentKey(sessionHandle(login.session.id)), agent, deps.config.session.maxAge);
-    // Managed login has no device tracking of its own here.
-    if (login.via) return [];
     const cognito = (await deps.cognito()).client;
     const token = login.tokens.accessToken;
     const username = login.user.username;
     let entry: DeviceEntry | undefined;
     if (login.newDevice) {
-      const name = agent ?? "Browser";
+      const name = login.session.userAgent ?? coarseAgent(ctx.request.headers.get("user-agent")) ?? "Browser";
       const confirmed = await confirmDevice(cognito, token, login.newDevice, name, deps.config.modPow);
       if (!confirmed.ok) return [];
       entry = {

@@ -6,7 +6,7 @@
  */
 import type { CognitoSession, TrackedDevice } from "../cognito/devices.ts";
 import { escapeHtml, layout } from "../pages/html.ts";
-import type { SessionSummary } from "../sessions/session.ts";
+import type { SessionInfo } from "../sessions/store.ts";
 
 /** The words of the devices pages; `options.text` of the warrant overrides any of them. */
 export const deviceText: Readonly<Record<string, string>> = {
@@ -49,7 +49,7 @@ export interface SignedInPageProps {
   text: Readonly<Record<string, string>>;
   basePath: string;
   csrf: string;
-  sessions: (SessionSummary & { current: boolean; agent?: string })[];
+  sessions: SessionInfo[];
   devices: (TrackedDevice & { current: boolean })[];
   /** Cognito's session list, when the option is on and the pool has it. */
   cognitoSessions?: CognitoSession[];
@@ -74,14 +74,14 @@ export const button = (action: string, csrf: string, fields: Record<string, stri
 /** The session rows (shared with the staff section). */
 export function sessionItems(
   text: Readonly<Record<string, string>>,
-  sessions: (SessionSummary & { current?: boolean; agent?: string })[],
-  end: (s: SessionSummary) => string,
+  sessions: SessionInfo[],
+  end: (s: SessionInfo) => string,
 ): string {
   return sessions
     .map(
       (
         s,
-      ) => `<li data-session="${escapeHtml(s.handle)}"><strong>${escapeHtml(s.agent ?? text["devices.unknownAgent"] ?? "")}</strong>${
+      ) => `<li data-session="${escapeHtml(s.id)}"><strong>${escapeHtml(s.userAgent ?? text["devices.unknownAgent"] ?? "")}</strong>${
         s.current ? ` <span class="badge">${t(text, "devices.thisBrowser")}</span>` : ""
       }
 <span class="muted">${t(text, "devices.signedIn", { date: when(s.createdAt) })}, ${t(text, "devices.lastSeen", { date: when(s.lastSeenAt) })}</span>
@@ -141,7 +141,7 @@ ${props.done ? `<p class="alert ok" role="status">${t(text, `devices.done.${prop
 <h2>${t(text, "devices.sessions")}</h2>
 <p>${t(text, "devices.sessions.intro")}</p>
 <ul class="sessions">
-${sessionItems(text, props.sessions, (s) => button(action, csrf, { action: "end", handle: s.handle }, t(text, "devices.end")))}
+${sessionItems(text, props.sessions, (s) => button(action, csrf, { action: "end", handle: s.id }, t(text, "devices.end")))}
 </ul>
 ${others ? button(action, csrf, { action: "end-others" }, t(text, "devices.endOthers")) : ""}
 <h2>${t(text, "devices.devices")}</h2>

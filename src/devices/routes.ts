@@ -35,15 +35,14 @@ import type { AdminUserSection } from "../http/extensions.ts";
 import { Refusal, signedIn, signedInPost } from "../http/guards.ts";
 import type { Routes } from "../http/router.ts";
 import { escapeHtml } from "../pages/html.ts";
-import { sessionHandle } from "../sessions/session.ts";
 import { type Session, SessionInvalid } from "../sessions/store.ts";
 import type { DeviceEvents } from "./events.ts";
 import { button, cognitoItems, deviceItems, deviceText, type SignedInPage, sessionItems } from "./pages.ts";
-import { createDeviceStore, withAgents } from "./store.ts";
+import { createDeviceStore } from "./store.ts";
 
 /** Device keys are `<region>_<uuid>`; handles 32 hex digits; Cognito session ids short tokens. */
 const deviceKeyPattern = /^[\w-]{1,55}_[0-9a-f-]{1,40}$/;
-const handlePattern = /^[0-9a-f]{32}$/;
+const handlePattern = /^[0-9a-z]{9}[0-9a-f]{16}$/;
 const cognitoSessionPattern = /^[\w-]{1,128}$/;
 const dones = ["ended", "endedOthers", "forgotten", "revoked"];
 
@@ -86,11 +85,10 @@ export function deviceRoutes(deps: RouteDeps, options: DeviceRouteOptions): Rout
 
   const lists = async (ctx: Ctx, session: Session) => {
     const username = session.user.username;
-    const current = sessionHandle(session.id);
     const token = await accessToken(ctx, session);
     const cognito = (await deps.cognito()).client;
     const [sessions, tracked, mine, cognitoSessions] = await Promise.all([
-      deps.sessions.listSessions(username).then((s) => withAgents(deps, s)),
+      deps.sessions.list(username, ctx.request),
       listDevices(cognito, token).then((r) => usable(ctx, session, r)),
       store.find(ctx, username),
       options.cognitoSessions
@@ -99,7 +97,7 @@ export function deviceRoutes(deps: RouteDeps, options: DeviceRouteOptions): Rout
     ]);
     const here = mine?.username === username ? mine.key : undefined;
     return {
-      sessions: sessions.map((s) => ({ ...s, current: s.handle === current })),
+      sessions,
       devices: (tracked?.devices ?? []).map((d) => ({ ...d, current: d.key === here })),
       ...(cognitoSessions ? { cognitoSessions: cognitoSessions.sessions } : {}),
     };
@@ -127,23 +125,23 @@ export function deviceRoutes(deps: RouteDeps, options: DeviceRouteOptions): Rout
         const { session, body } = await signedInPost(ctx, deps);
         const username = session.user.username;
         const { action = "" } = body.fields;
-        const current = sessionHandle(session.id);
+        const current = session.handle;
         const notFound = () => fail(ctx, deps, 404, deps.text["error.notFound"]);
         let done: string;
         if (action === "end") {
           const handle = body.fields.handle ?? "";
           // This session ends with "sign out"; here only the others.
           if (!handlePattern.test(handle) || handle === current) return notFound();
-          if (!(await deps.sessions.endSession(username, handle))) return notFound();
+          if (!(await deps.sessions.endOne(username, handle))) return notFound();
           await options.events.emit("sessionEnded", { username, by: "user", handle, reason: "ended" }, ctx);
           done = "ended";
         } else if (action === "end-others") {
-          const others = (await deps.sessions.listSessions(username)).filter((s) => s.handle !== current);
+          const others = (await deps.sessions.list(username)).filter((s) => s.id !== current);
           for (const other of others) {
-            if (await deps.sessions.endSession(username, other.handle))
+            if (await deps.sessions.endOne(username, other.id))
               await options.events.emit(
                 "sessionEnded",
-                { username, by: "user", handle: other.handle, reason: "ended_others" },
+                { username, by: "user", handle: other.id, reason: "ended_others" },
                 ctx,
               );
           }
@@ -197,7 +195,7 @@ export function adminDevices(deps: RouteDeps, options: DeviceRouteOptions): Admi
     async render(_ctx, user, page) {
       const client = await cognito();
       const [sessions, devices, cognitoSessions] = await Promise.all([
-        deps.sessions.listSessions(user.username).then((s) => withAgents(deps, s)),
+        deps.sessions.list(user.username),
         adminListDevices(client, deps.config, user.username),
         options.cognitoSessions
           ? adminListCognitoSessions(client, deps.config, user.username)
@@ -211,7 +209,7 @@ export function adminDevices(deps: RouteDeps, options: DeviceRouteOptions): Admi
       const html = `<section class="devices-admin">
 <h2>${w("devices.sessions")}</h2>
 <ul class="sessions">
-${sessionItems(text, sessions, (s) => form({ action: "devices.end", handle: s.handle }, w("devices.end")))}
+${sessionItems(text, sessions, (s) => form({ action: "devices.end", handle: s.id }, w("devices.end")))}
 </ul>
 ${sessions.length ? form({ action: "devices.endAll" }, w("devices.endAll")) : ""}
 <h2>${w("devices.devices")}</h2>
@@ -233,7 +231,7 @@ ${cognitoItems(text, inCognito, (s) => form({ action: "devices.revoke", session:
     actions: {
       async end(ctx, user, fields) {
         const handle = fields.handle ?? "";
-        if (!handlePattern.test(handle) || !(await deps.sessions.endSession(user.username, handle)))
+        if (!handlePattern.test(handle) || !(await deps.sessions.endOne(user.username, handle)))
           return fail(ctx, deps, 404, deps.text["error.notFound"]);
         await options.events.emit(
           "sessionEnded",
@@ -243,11 +241,11 @@ ${cognitoItems(text, inCognito, (s) => form({ action: "devices.revoke", session:
         return undefined;
       },
       async endAll(ctx, user) {
-        for (const s of await deps.sessions.listSessions(user.username)) {
-          if (await deps.sessions.endSession(user.username, s.handle))
+        for (const s of await deps.sessions.list(user.username)) {
+          if (await deps.sessions.endOne(user.username, s.id))
             await options.events.emit(
               "sessionEnded",
-              { username: user.username, by: "staff", handle: s.handle, reason: "ended_all" },
+              { username: user.username, by: "staff", handle: s.id, reason: "ended_all" },
               ctx,
             );
         }

@@ -46,21 +46,6 @@ const isEntry = (e: unknown): e is DeviceEntry => {
   );
 };
 
-/** Where the coarse user agent of a session is kept (`session-agents:<session handle>`), for its lifetime. */
-export const agentKey = (handle: string): string => `session-agents:${handle}`;
-
-/** The sessions with the coarse user agent each was started from, when known. */
-export async function withAgents<T extends { handle: string }>(
-  deps: Pick<RouteDeps, "store">,
-  sessions: T[],
-): Promise<(T & { agent?: string })[]> {
-  const agents = await Promise.all(sessions.map((s) => deps.store.get<string>(agentKey(s.handle))));
-  return sessions.map((s, i) => {
-    const agent = agents[i];
-    return typeof agent === "string" && agent ? { ...s, agent } : s;
-  });
-}
-
 /** The device store of one warrant. */
 export interface DeviceStore {
   /** The entry a login with `name` (typed, or the Cognito username) should use; none when the cookie is absent, malformed, unknown or altered. */

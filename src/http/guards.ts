@@ -18,6 +18,7 @@ import {
   unauthenticated,
 } from "./context.ts";
 import { allowedOrigins, sameOriginRequest } from "./origin.ts";
+import type { Attempt } from "./rate-limit.ts";
 
 /** A request turned away, with the response that says so. */
 export class Refusal extends Error {
@@ -82,21 +83,28 @@ export async function signedInPost(
   return { session, body };
 }
 
-/** The signed-in member of a staff group (`staffGroups`), or 401 / 403. */
+/**
+ * The signed-in member of a staff group (`staffGroups`), or 401 / 403. The session's groups are only a
+ * first sieve: membership is asked of Cognito on every admin request, so someone removed from the group
+ * loses the admin pages at once, not at their next refresh.
+ */
 export async function staff(ctx: Ctx, deps: RouteDeps): Promise<Session> {
   const session = await signedIn(ctx, deps);
-  const groups = session.user.groups ?? [];
-  if (!deps.config.staffGroups.some((g) => groups.includes(g))) throw forbidden(ctx, deps);
+  const isStaff = (groups: readonly string[]) => deps.config.staffGroups.some((g) => groups.includes(g));
+  if (!isStaff(session.user.groups ?? [])) throw forbidden(ctx, deps);
+  const now = await (await deps.cognito()).groupsOf(session.user.username);
+  if (!now || !isStaff(now)) throw forbidden(ctx, deps);
   return session;
 }
 
 /**
- * Goes ahead only while this account (and the request's trusted address) is under its limit of failed
- * attempts (R8); else a 429 with Retry-After (the login page with the message, for HTML).
+ * Reserves an attempt for this account (and the request's trusted address) before Cognito is called
+ * (R8, C3): the reservation, or a 429 with Retry-After (the login page with the message, for HTML).
+ * A failure keeps the reservation; the route calls `succeeded()` or `release()` for anything else.
  */
-export async function rateLimit(ctx: Ctx, deps: RouteDeps, account: string, next?: string): Promise<void> {
-  const verdict = await deps.limiter.check(ctx.request, account);
-  if (verdict.ok) return;
+export async function rateLimit(ctx: Ctx, deps: RouteDeps, account: string, next?: string): Promise<Attempt> {
+  const verdict = await deps.limiter.reserve(ctx.request, account);
+  if (verdict.ok) return verdict.attempt;
   const more = { headers: { "retry-after": String(verdict.retryAfter) } };
   const message = deps.text["login.throttled"];
   throw new Refusal(

@@ -5,6 +5,7 @@
  */
 import type { LoadCognito } from "../cognito/load.ts";
 import type { Verifier } from "../cognito/verify.ts";
+import type { Counters } from "../counters.ts";
 import type { LoginCore } from "../login/authenticate.ts";
 import type { WarrantConfig } from "../options.ts";
 import { builtinPages, type Pages } from "../pages/pages.ts";
@@ -31,6 +32,8 @@ import { verifyRoutes } from "./routes/verify.ts";
 export interface HandlerServices {
   config: WarrantConfig;
   store: Store;
+  /** Atomic counters for the rate limits. */
+  counters: Counters;
   cookies: Cookies;
   sessions: SessionCore;
   login: LoginCore;
@@ -47,15 +50,16 @@ export interface Http {
 
 /** Builds the route services, the handler and `protect`. */
 export function createHandler(services: HandlerServices): Http {
-  const { config } = services;
+  const { config, counters, ...rest } = services;
   const extensions = extensionsOf(config);
   const text = { ...defaultText, ...extensionText(extensions), ...config.text } as Text;
   const deps: RouteDeps = {
-    ...services,
+    ...rest,
+    config,
     pages: { ...builtinPages, ...config.pages } as Pages,
     text,
     csrf: createCsrf(config.secrets),
-    limiter: createRateLimiter(services.store, config.rateLimit, config.now),
+    limiter: createRateLimiter(services.store, counters, config.rateLimit, config.now),
     loginAdditions: (next) =>
       loginAdditions(extensions, { basePath: config.basePath, text, ...(next ? { next } : {}) }),
     afterLogout: (via, ctx) => extensions.find((e) => e.name === via)?.afterLogout?.(ctx, deps),

@@ -1,89 +1,105 @@
 /**
  * @module
- * Failure counters for login and challenge answers (SECURITY.md R8): per account and, when the app
- * names a trusted header for the client address, per address. Counters live in the shared store, so
- * every instance sees the same ones; a fixed window per key keeps it to one read and one write.
+ * Attempt limits for login, challenge answers, sign-up, password reset and codes (SECURITY.md R8, C3):
+ * per account and per client address. Each attempt is reserved, atomically, before Cognito is called:
+ * of 200 concurrent wrong passwords with a limit of 10, ten reach Cognito and 190 get 429. What turns
+ * out not to be a failure (a right password, a challenge) gives its reservation back.
  *
- * Counting is read-modify-write, not atomic: two instances racing may each count one failure as the
- * first. The limit is a brake on guessing, not an exact quota, and Cognito's own lockout stands behind it.
+ * Counters come from a {@link Counters} backend (atomic on memory, Redis, Deno KV, Durable Objects).
+ * The account is counted under its canonical Cognito username once a login has shown which one an
+ * alias (an email, another letter case) stands for, so aliases share one counter.
  */
 import { sha256 } from "@oslojs/crypto/sha2";
 import { encodeHexLowerCase } from "@oslojs/encoding";
+import type { Counters } from "../counters.ts";
 import type { RateLimitOptions } from "../options.ts";
 import type { Store } from "../storage.ts";
+import { clientAddress } from "./client-address.ts";
 
-interface Counter {
-  count: number;
-  resetAt: number;
+/** A reserved attempt: a failure keeps it; anything else hands it back. */
+export interface Attempt {
+  /** A success: the account's counter is cleared and the address's reservation given back. */
+  succeeded(): Promise<void>;
+  /** Neither success nor failure (a challenge follows, a weak new password): the reservation is given back. */
+  release(): Promise<void>;
 }
 
-/** What a check says: go ahead, or wait this many seconds. */
-export type Verdict = { ok: true } | { ok: false; retryAfter: number };
+/** What a reservation says: go ahead with this attempt, or wait this many seconds. */
+export type Verdict = { ok: true; attempt: Attempt } | { ok: false; retryAfter: number };
 
-/** A limiter over a store. */
+/** A limiter over a counter backend. */
 export interface RateLimiter {
-  /** Whether another attempt for this account (and the request's address) may go to Cognito. */
-  check(request: Request, account: string): Promise<Verdict>;
-  /** Counts a failed attempt. */
-  fail(request: Request, account: string): Promise<void>;
-  /** Clears the account's counter after a success. */
-  succeed(account: string): Promise<void>;
+  /** Reserves an attempt for this account (and the request's address) before Cognito is called. */
+  reserve(request: Request, account: string): Promise<Verdict>;
+  /** Remembers that `typed` signs in as the Cognito user `username`, so both count as one account. */
+  learn(typed: string, username: string): Promise<void>;
 }
 
 const utf8 = new TextEncoder();
 const hashed = (value: string) => encodeHexLowerCase(sha256(utf8.encode(value))).slice(0, 32);
+// Account names are compared as people type them: case and surrounding space do not make a new one.
+const fold = (account: string) => account.trim().toLowerCase();
+// How long an alias is remembered: long enough to span many windows; it is one small key per alias used.
+const aliasTtl = 30 * 24 * 3600;
+
+const passAll: Attempt = { succeeded: async () => {}, release: async () => {} };
 
 /** Builds a limiter; `false` turns limiting off. */
 export function createRateLimiter(
   store: Store,
+  counters: Counters,
   options: RateLimitOptions | false | undefined,
   now: () => number,
 ): RateLimiter {
   if (options === false) {
-    return { check: async () => ({ ok: true }), fail: async () => {}, succeed: async () => {} };
+    return { reserve: async () => ({ ok: true, attempt: passAll }), learn: async () => {} };
   }
   const perAccount = options?.perAccount ?? 10;
   const perAddress = options?.perAddress ?? 50;
   const windowMs = (options?.window ?? 900) * 1000;
-  const header = options?.clientAddressHeader?.toLowerCase();
+  const aliasKey = (typed: string) => `aliases:${hashed(typed)}`;
 
-  // Account names are compared as people type them: case and surrounding space do not make a new one.
-  const accountKey = (account: string) => `ratelimit:account:${hashed(account.trim().toLowerCase())}`;
-  const addressKey = (request: Request) => {
-    if (!header) return undefined;
-    const address = request.headers.get(header)?.split(",")[0]?.trim();
-    return address ? `ratelimit:address:${hashed(address)}` : undefined;
+  const canonical = async (account: string) => {
+    const typed = fold(account);
+    const known = await store.get<{ username?: unknown }>(aliasKey(typed));
+    return typeof known?.username === "string" ? fold(known.username) : typed;
   };
-  const keysOf = (request: Request, account: string) =>
-    [
-      [accountKey(account), perAccount],
-      [addressKey(request), perAddress],
-    ].filter((k): k is [string, number] => k[0] !== undefined);
 
   return {
-    async check(request, account) {
-      const t = now();
+    async reserve(request, account) {
+      const keys: [string, number][] = [
+        [`ratelimit:account:${hashed(await canonical(account))}`, perAccount],
+      ];
+      const address = clientAddress(request, options ?? {});
+      if (address) keys.push([`ratelimit:address:${hashed(address)}`, perAddress]);
+      const hits = await Promise.all(keys.map(([key]) => counters.hit(key, windowMs)));
       let wait = 0;
-      for (const [key, max] of keysOf(request, account)) {
-        const counter = await store.get<Counter>(key);
-        if (counter && counter.resetAt > t && counter.count >= max)
-          wait = Math.max(wait, counter.resetAt - t);
-      }
-      return wait > 0 ? { ok: false, retryAfter: Math.ceil(wait / 1000) } : { ok: true };
+      hits.forEach((hit, i) => {
+        if (hit.count > keys[i]![1]) wait = Math.max(wait, hit.resetAt - now(), 1000);
+      });
+      // A refused attempt keeps its count: the window is fixed, so refusals do not extend it.
+      if (wait > 0) return { ok: false, retryAfter: Math.ceil(wait / 1000) };
+      const [accountKey, addressKey] = keys.map(([key]) => key) as [string, string | undefined];
+      return {
+        ok: true,
+        attempt: {
+          async succeeded() {
+            await counters.reset(accountKey);
+            if (addressKey) await counters.release(addressKey);
+          },
+          async release() {
+            await Promise.all(keys.map(([key]) => counters.release(key)));
+          },
+        },
+      };
     },
-    async fail(request, account) {
-      const t = now();
-      for (const [key] of keysOf(request, account)) {
-        const counter = await store.get<Counter>(key);
-        const next =
-          counter && counter.resetAt > t
-            ? { ...counter, count: counter.count + 1 }
-            : { count: 1, resetAt: t + windowMs };
-        await store.set(key, next, (next.resetAt - t) / 1000);
-      }
-    },
-    async succeed(account) {
-      await store.remove(accountKey(account));
+
+    async learn(typed, username) {
+      const alias = fold(typed);
+      if (alias === fold(username)) return;
+      const key = aliasKey(alias);
+      const known = await store.get<{ username?: unknown }>(key);
+      if (known?.username !== username) await store.set(key, { username }, aliasTtl);
     },
   };
 }

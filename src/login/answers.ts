@@ -67,8 +67,16 @@ export interface TotpSetup {
 export interface StoredChallenge extends AnswerTarget {
   /** When the login started this challenge (ms, `config.now`); the TTL runs from here. */
   createdAt: number;
-  /** Wrong answers so far. */
+  /** Wrong answers so far (as this instance last counted them; the lineage counter decides). */
   attempts: number;
+  /**
+   * The login this challenge belongs to: one random id for the chain of challenges that follow one
+   * password (or first-factor) login, and the step in that chain. Answers are counted per lineage and
+   * step in the shared counters, so the retries of one challenge never add up to more than
+   * `challengeAttempts`, whichever instance gets them.
+   */
+  lineage?: string;
+  step?: number;
   /** What the person typed at login (the TOTP account label); never sent to Cognito from here. */
   login?: string;
   /** MFA_SETUP only: the secret Cognito issued for this enrolment. */

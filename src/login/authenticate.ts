@@ -17,6 +17,7 @@ import type { LoadCognito } from "../cognito/load.ts";
 import { WarrantError } from "../errors.ts";
 import { challengeAttempts, limits } from "../limits.ts";
 import type { FirstFactor, WarrantConfig } from "../options.ts";
+import { randomToken } from "../sessions/cookie.ts";
 import type { SessionUser } from "../sessions/store.ts";
 import type { Store } from "../storage.ts";
 import { mapAttributes, verifiedOnly } from "../users/mapping.ts";
@@ -105,6 +106,8 @@ interface StepContext {
   firstFactor?: boolean;
   /** The factors SELECT_CHALLENGE offered, carried to the chosen one so its page can offer the others. */
   available?: string[];
+  /** The login lineage and step of the challenge answered, when a challenge led here. */
+  lineage?: { id: string; step: number };
 }
 
 /**
@@ -236,6 +239,9 @@ export function createLogin(deps: {
       ...next,
       createdAt: config.now(),
       attempts: 0,
+      // A new lineage for a fresh login; the next step of the same one after a right answer.
+      lineage: context.lineage?.id ?? randomToken(),
+      step: context.lineage ? context.lineage.step + 1 : 0,
       ...(context.login ? { login: context.login } : {}),
       ...(context.deviceKey ? { deviceKey: context.deviceKey } : {}),
       ...(context.device ? { device: context.device } : {}),
@@ -368,7 +374,7 @@ export function createLogin(deps: {
             challenge: pending.view(record, challengeId),
           };
         }
-        if (!pending.claim(challengeId)) return expired;
+        if (!(await pending.claim(challengeId))) return expired;
         await pending.remove(challengeId);
         // The choice starts again for the same person, without a preference, so Cognito lists every factor.
         return userAuth(record.login ?? record.username, { deviceKey: record.deviceKey }, record.device);
@@ -382,14 +388,17 @@ export function createLogin(deps: {
           challenge: pending.view(record, challengeId),
         };
       }
-      // Checked and claimed with no await in between, so two answers racing in this instance cannot both pass.
-      if (!pending.claim(challengeId)) return expired;
+      // Claimed on every instance at once: two answers racing anywhere cannot both pass.
+      if (!(await pending.claim(challengeId))) return expired;
       // Spent before Cognito sees the answer: a replay finds nothing, whatever Cognito says.
       await pending.remove(challengeId);
+      // Reserved before it is sent, per login lineage: the retries of this step, on whichever
+      // instance, never send more than challengeAttempts answers.
+      const attempts = await pending.attempt(record);
+      if (attempts > challengeAttempts) return { ok: false, reason: "too_many_attempts" };
       const outcome = await (await deps.cognito()).answerChallenge(record, checked.answer);
       if (outcome.kind === "expired") return expired;
       if (outcome.kind === "retry") {
-        const attempts = record.attempts + 1;
         if (attempts >= challengeAttempts) return { ok: false, reason: "too_many_attempts" };
         // Cognito sends no new session with an error; the one it issued stays usable for a retry.
         const challenge = await pending.put({ ...record, attempts });
@@ -398,6 +407,7 @@ export function createLogin(deps: {
       }
       try {
         return await afterStep(outcome.step, {
+          lineage: { id: record.lineage ?? randomToken(), step: record.step ?? 0 },
           ...(record.login ? { login: record.login } : {}),
           ...(record.deviceKey ? { deviceKey: record.deviceKey } : {}),
           ...(record.device ? { device: record.device } : {}),

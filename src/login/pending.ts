@@ -2,12 +2,14 @@
  * @module
  * Pending login challenges in storage: `challenges:<sha-256 of the id>` holds the challenge (with its
  * Cognito session) sealed like session tokens, for what is left of its TTL. The id is opaque, 32
- * random bytes, and single use: it is claimed before Cognito sees an answer, and any next step gets a
- * new one (SECURITY.md S6).
+ * random bytes, and single use: it is claimed in the shared counters before Cognito sees an answer
+ * (the first claim wins on every instance), and any next step gets a new one (SECURITY.md S6). Answers
+ * are counted there too, per login lineage, before they are sent (C3).
  */
 import { sha256 } from "@oslojs/crypto/sha2";
 import { encodeHexLowerCase } from "@oslojs/encoding";
 import type { Challenge } from "../cognito/auth.ts";
+import type { Counters } from "../counters.ts";
 import { challengeTtl } from "../limits.ts";
 import { randomToken } from "../sessions/cookie.ts";
 import type { Keyring, Sealed } from "../sessions/crypto.ts";
@@ -32,8 +34,10 @@ export interface PendingChallenges {
   read(id: string): Promise<StoredChallenge | null>;
   /** True when the challenge's TTL has run out. */
   expired(record: StoredChallenge): boolean;
-  /** Claims `id` for one answer in this instance; false when it was claimed already (a racing answer). */
-  claim(id: string): boolean;
+  /** Claims `id` for one answer, on every instance at once; false when it was claimed already (a racing answer or a replay). */
+  claim(id: string): Promise<boolean>;
+  /** Reserves one answer of the record's lineage step before it is sent; the count so far, this one included. */
+  attempt(record: StoredChallenge): Promise<number>;
   /** True when an answer with `id` is on its way to Cognito from this instance. */
   claimed(id: string): boolean;
   remove(id: string): Promise<void>;
@@ -49,15 +53,16 @@ export function createPendingChallenges(deps: {
   store: Store;
   keyring: Keyring;
   now: () => number;
+  /** Where claims and answers are counted: shared, atomic counters (the rate limits' backend). */
+  counters: Counters;
   /** @default "challenges" */
   prefix?: string;
 }): PendingChallenges {
-  const { store, keyring, now } = deps;
+  const { store, keyring, now, counters } = deps;
   const prefix = deps.prefix ?? "challenges";
   const keyOf = (id: string) => `${prefix}:${encodeHexLowerCase(sha256(utf8.encode(id)))}`;
-  // Challenge keys answered in this instance, until their TTL would have ended: a second answer that
-  // read the record before the first one deleted it is still a replay. (Storage has no atomic take, so
-  // across instances the delete-before-send is what keeps an id single use.)
+  // Challenge keys answered in this instance, until their TTL would have ended: answers racing here are
+  // told apart without a round trip. The claim in the shared counters decides across instances.
   const spent = new Map<string, number>();
   const view = (record: StoredChallenge, id: string): PublicChallenge => ({
     name: record.name,
@@ -91,13 +96,25 @@ export function createPendingChallenges(deps: {
 
     expired: (record) => now() - record.createdAt >= challengeTtl * 1000,
 
-    claim(id) {
+    async claim(id) {
       const key = keyOf(id);
       const t = now();
       for (const [k, until] of spent) if (until <= t) spent.delete(k);
       if (spent.has(key)) return false;
       spent.set(key, t + challengeTtl * 1000);
-      return true;
+      // Atomic on the backend: of every instance claiming this id, exactly the first sees 1.
+      const { count } = await counters.hit(
+        `${prefix}-claims:${key.slice(prefix.length + 1)}`,
+        challengeTtl * 1000,
+      );
+      return count === 1;
+    },
+
+    async attempt(record) {
+      // A record from before lineages (or a held sign-up) counts under its own Cognito session.
+      const lineage = record.lineage ?? record.session;
+      const name = encodeHexLowerCase(sha256(utf8.encode(`${lineage}:${record.step ?? 0}`)));
+      return (await counters.hit(`${prefix}-attempts:${name}`, challengeTtl * 1000)).count;
     },
 
     claimed: (id) => spent.has(keyOf(id)),

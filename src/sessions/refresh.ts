@@ -6,6 +6,11 @@
  * refuses ends the session; an outage keeps it, and while the access token still works the request
  * carries on with it. A session an extension started (its record's `via`) refreshes through that
  * extension's {@link TokenService} (managed login: the token endpoint), any other through the SDK.
+ *
+ * Across instances: where the store has a lock (Redis), one instance refreshes a session at a time and
+ * the others wait for the tokens it stores ({@link refreshLockMs}). Everywhere, a refused refresh first
+ * re-reads the session: with refresh-token rotation another instance may have spent the token and
+ * stored newer ones, and those are used instead of ending the session (C4).
  */
 import type { RefreshResult } from "../cognito/auth.ts";
 import { groupsOf, unverifiedClaims } from "../cognito/jwt.ts";
@@ -14,10 +19,15 @@ import { WarrantError } from "../errors.ts";
 import type { WarrantConfig } from "../options.ts";
 import type { Store } from "../storage.ts";
 import { type LocalUser, userKey } from "../users/store.ts";
-import { SessionInvalid, type SessionRecord, type Sessions, type SessionUser } from "./store.ts";
+import { keys, SessionInvalid, type SessionRecord, type Sessions, type SessionUser } from "./store.ts";
 
 /** Refresh when the access token expires within this many ms. */
 export const refreshWindow = 60_000;
+/** How long one instance holds a session's refresh lock (ms); the others wait up to this for its tokens. */
+export const refreshLockMs = 5000;
+/** After a refused refresh with rotation, how long to look for the tokens another instance is storing (ms). */
+export const rotationGraceMs = 1000;
+const pause = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
 /**
  * How the tokens of one kind of session are refreshed and revoked. The Cognito API is the default one;
@@ -60,17 +70,58 @@ export function createRefresh(deps: {
   const { config, store, records } = deps;
   const inflight = new Map<string, Promise<SessionRecord | null>>();
 
+  /** The session once another instance has refreshed it; `undefined` when none did in time. */
+  const refreshedElsewhere = async (id: string, before: SessionRecord) => {
+    // Wall time, not the configured clock: this waits for another instance, not for a token to expire.
+    const until = Date.now() + refreshLockMs;
+    while (Date.now() < until) {
+      await pause(50);
+      const now = await records.read(id);
+      if (!now || now.accessExpiresAt > before.accessExpiresAt) return now;
+    }
+    return undefined;
+  };
+  /** The session if it now holds another refresh token than `spent` (stored by another instance). */
+  const newerTokens = async (id: string, spent: string) => {
+    const tries = config.refreshTokenRotation ? Math.ceil(rotationGraceMs / 100) : 1;
+    for (let i = 0; i < tries; i++) {
+      if (i) await pause(100);
+      const now = await records.read(id);
+      if (!now) return null;
+      try {
+        if ((await records.openTokens(id, now)).refreshToken !== spent) return now;
+      } catch (error) {
+        if (!(error instanceof SessionInvalid)) throw error;
+      }
+    }
+    return undefined;
+  };
+
   const run = async (id: string): Promise<SessionRecord | null> => {
     const current = await records.read(id);
     if (!current) return null;
+    if (current.accessExpiresAt - config.now() >= refreshWindow) return current;
+    const lock = keys.refreshLock(id);
+    const locked = store.lock ? await store.lock(lock, refreshLockMs) : false;
+    if (store.lock && !locked) {
+      const other = await refreshedElsewhere(id, current);
+      if (other !== undefined) return other;
+    }
+    try {
+      return await refreshNow(id, current);
+    } finally {
+      if (locked) await store.unlock?.(lock).catch(() => {});
+    }
+  };
+
+  const refreshNow = async (id: string, current: SessionRecord): Promise<SessionRecord | null> => {
     const now = config.now();
-    if (current.accessExpiresAt - now >= refreshWindow) return current;
     let tokens: Awaited<ReturnType<Sessions["openTokens"]>>;
     try {
       tokens = await records.openTokens(id, current);
     } catch (error) {
       if (!(error instanceof SessionInvalid)) throw error;
-      await records.destroy(id, current.username);
+      await records.destroy(id, current);
       return null;
     }
     let result: RefreshResult;
@@ -85,7 +136,9 @@ export function createRefresh(deps: {
       throw error;
     }
     if (!result.ok) {
-      await records.destroy(id, current.username);
+      const newer = await newerTokens(id, tokens.refreshToken);
+      if (newer !== undefined) return newer;
+      await records.destroy(id, current);
       return null;
     }
     const fresh = result.tokens;

@@ -3,33 +3,23 @@
  * The session core: what a request's cookie means. `get` finds the request's session (refreshing its
  * tokens when due, sliding its idle expiry), `start` begins one for a login, `replace` begins one and
  * ends the one the browser had (a new id at every login, SECURITY.md S5), `end` logs out (the record
- * deleted, the refresh token revoked at Cognito, the cookie expired) and `endAll` ends every session of
- * a user. `listSessions` and `endSession` are "where you're signed in": a user's sessions by handle.
+ * deleted, the refresh token revoked at Cognito, the cookie expired), `endAll` ends every session of
+ * a user (here and at Cognito: a global sign-out), `list` and `endOne` serve "where you're signed in".
  */
-import { sha256 } from "@oslojs/crypto/sha2";
-import { encodeHexLowerCase } from "@oslojs/encoding";
 import type { Tokens } from "../cognito/auth.ts";
 import type { LoadCognito } from "../cognito/load.ts";
 import type { WarrantConfig } from "../options.ts";
+import { coarseAgent } from "./agent.ts";
 import { type Cookies, isSecure } from "./cookie.ts";
 import { type Refresh, refreshWindow, type TokenServices, tokenServiceOf } from "./refresh.ts";
-import { type Session, type SessionRecord, type Sessions, type SessionUser, sessionId } from "./store.ts";
-
-/** One of a user's sessions as "where you're signed in" shows it: never its id, token or tokens. */
-export interface SessionSummary {
-  /** An opaque handle of the session (not its cookie, not its storage id): pass it to `endSession`. */
-  handle: string;
-  createdAt: number;
-  lastSeenAt: number;
-  expiresAt: number;
-  /** The extension that started it (e.g. `"managed-login"`). */
-  via?: string;
-}
-
-const utf8 = new TextEncoder();
-/** The public handle of a session id: 128 bits of its SHA-256, so it names the session without opening it. */
-export const sessionHandle = (id: string): string =>
-  encodeHexLowerCase(sha256(utf8.encode(`handle:${id}`))).slice(0, 32);
+import {
+  type Session,
+  type SessionInfo,
+  type SessionRecord,
+  type Sessions,
+  type SessionUser,
+  sessionId,
+} from "./store.ts";
 
 /** How long a request whose access token still works waits for its session's refresh, in ms. */
 export const refreshWait = 1000;
@@ -65,16 +55,20 @@ export interface SessionCore {
   end(request: Request): Promise<{ cookie: string }>;
   /** Ends one session by id without calling Cognito (its tokens no longer work). */
   discard(id: string, username: string): Promise<void>;
-  /** Ends every session of a user; how many ended. */
-  endAll(username: string): Promise<number>;
+  /**
+   * Ends every session of a user, in this store (at once, whether or not an index lists them) and at
+   * Cognito (AdminUserGlobalSignOut with the configured credentials, else GlobalSignOut with
+   * `accessToken` when given; best effort: an outage there still ends them here). How many were listed.
+   */
+  endAll(username: string, options?: { accessToken?: string | undefined }): Promise<number>;
+  /** The user's live sessions, oldest first; `current` marks the request's own. */
+  list(username: string, request?: Request): Promise<SessionInfo[]>;
+  /** Ends one of the user's sessions by its handle (its refresh token revoked); false when none has it. */
+  endOne(username: string, handle: string): Promise<boolean>;
   /** Replaces the user a session carries (after a profile update). */
   updateUser(id: string, user: SessionUser): Promise<void>;
   /** How many sessions a user has in this store. */
   count(username: string): Promise<number>;
-  /** A user's live sessions, newest first. */
-  listSessions(username: string): Promise<SessionSummary[]>;
-  /** Ends the user's session with this handle (its refresh token revoked); false when it has none. */
-  endSession(username: string, handle: string): Promise<boolean>;
 }
 
 /** Builds the session core. */
@@ -93,15 +87,6 @@ export function createSessionCore(deps: {
   const idOf = (request: Request) => {
     const token = cookies.read(request, "session", secureFor(request));
     return token ? sessionId(token) : null;
-  };
-
-  /** Deletes a session and revokes its refresh token at Cognito (best effort: an outage must not keep it alive locally). */
-  const endRecord = async (id: string, record: SessionRecord) => {
-    await records.destroy(id, record.username);
-    try {
-      const tokens = await records.openTokens(id, record);
-      await (await tokenServiceOf(record, deps.tokenServices, deps.cognito)).revoke(tokens.refreshToken);
-    } catch {}
   };
 
   const core: SessionCore = {
@@ -131,7 +116,10 @@ export function createSessionCore(deps: {
     },
 
     async start(login, request) {
-      const { token, id, record } = await records.create(login.user, login.tokens, login.via);
+      const { token, id, record } = await records.create(login.user, login.tokens, {
+        via: login.via,
+        agent: coarseAgent(request?.headers.get("user-agent")),
+      });
       return {
         token,
         cookie: cookies.issue("session", token, secureFor(request)),
@@ -143,7 +131,7 @@ export function createSessionCore(deps: {
       const previous = idOf(request);
       if (previous) {
         const old = await records.read(previous);
-        if (old) await records.destroy(previous, old.username);
+        if (old) await records.destroy(previous, old);
       }
       return core.start(login, request);
     },
@@ -153,41 +141,59 @@ export function createSessionCore(deps: {
       const id = idOf(request);
       if (id) {
         const record = await records.read(id);
-        if (record) await endRecord(id, record);
+        if (record) await endAndRevoke(id, record);
       }
       return { cookie: cookies.expire("session", secure) };
     },
 
-    async listSessions(username) {
-      const ids = await records.list(username);
-      const found = await Promise.all(ids.map(async (id) => ({ id, record: await records.read(id) })));
-      return found
-        .filter((f): f is { id: string; record: SessionRecord } => f.record?.username === username)
-        .map(({ id, record }) => ({
-          handle: sessionHandle(id),
-          createdAt: record.createdAt,
-          lastSeenAt: record.lastSeenAt,
-          expiresAt: Math.min(record.expiresAt, record.lastSeenAt + config.session.idleTimeout * 1000),
-          ...(record.via ? { via: record.via } : {}),
-        }))
-        .sort((a, b) => b.createdAt - a.createdAt);
+    discard: (id) => records.destroy(id),
+    async endAll(username, options = {}) {
+      const ended = await records.destroyAll(username);
+      // Best effort: the local end above already holds on every instance; this ends what the store
+      // never saw (tokens held elsewhere) at their next refresh.
+      try {
+        const api = await deps.cognito();
+        const token = options.accessToken;
+        if (token && !config.credentials) await api.globalSignOut(token);
+        else if (!(await api.adminGlobalSignOut(username)) && token) await api.globalSignOut(token);
+      } catch {}
+      return ended;
     },
-
-    async endSession(username, handle) {
-      for (const id of await records.list(username)) {
-        if (sessionHandle(id) !== handle) continue;
-        const record = await records.read(id);
-        if (!record || record.username !== username) return false;
-        await endRecord(id, record);
-        return true;
-      }
-      return false;
+    async list(username, request) {
+      const current = request ? idOf(request) : null;
+      return (await records.list(username)).map(({ id, record }) => {
+        const view = records.view(id, record);
+        return {
+          id: record.handle,
+          createdAt: view.createdAt,
+          lastSeenAt: view.lastSeenAt,
+          expiresAt: view.expiresAt,
+          ...(view.userAgent ? { userAgent: view.userAgent } : {}),
+          ...(view.via ? { via: view.via } : {}),
+          ...(current === id ? { current: true } : {}),
+        };
+      });
     },
-
-    discard: (id, username) => records.destroy(id, username),
-    endAll: (username) => records.destroyAll(username),
+    async endOne(username, handle) {
+      const found = await records.find(username, handle);
+      if (!found) return false;
+      await endAndRevoke(found.id, found.record);
+      return true;
+    },
     updateUser: (id, user) => records.updateUser(id, user),
     count: async (username) => (await records.list(username)).length,
   };
+  /** Deletes a session, then revokes its refresh token (best effort: an outage must not keep it alive). */
+  async function endAndRevoke(id: string, record: SessionRecord) {
+    let refreshToken: string | undefined;
+    try {
+      refreshToken = (await records.openTokens(id, record)).refreshToken;
+    } catch {}
+    await records.destroy(id, record);
+    if (!refreshToken) return;
+    try {
+      await (await tokenServiceOf(record, deps.tokenServices, deps.cognito)).revoke(refreshToken);
+    } catch {}
+  }
   return core;
 }

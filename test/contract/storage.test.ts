@@ -12,6 +12,7 @@ import { createStorage } from "unstorage";
 import fsDriver from "unstorage/drivers/fs";
 import memoryDriver from "unstorage/drivers/memory";
 import redisDriver from "unstorage/drivers/redis";
+import { memoryStorage } from "../../src/memory.ts";
 import { freePort } from "../support/cognito-local.ts";
 import { REDIS_URL } from "../support/setup.ts";
 import { storageContract } from "./suite.ts";
@@ -19,6 +20,12 @@ import { storageContract } from "./suite.ts";
 storageContract({
   name: "memory",
   open: () => ({ storage: createStorage({ driver: memoryDriver() }), cleanup: async () => {} }),
+});
+
+storageContract({
+  name: "warrant-memory (the default store)",
+  ownClock: true,
+  open: () => ({ storage: memoryStorage(), cleanup: async () => {} }),
 });
 
 storageContract({

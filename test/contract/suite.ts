@@ -38,6 +38,8 @@ export interface ContractTarget {
   name: string;
   /** The backend reports key expiry, and `open()` returns a `ttl` reader for it. */
   reportsTtl?: boolean;
+  /** The driver expires keys by its own clock (the bounded memory store; its own unit test covers it). */
+  ownClock?: boolean;
   open(): OpenedStore | Promise<OpenedStore>;
   /**
    * The same driver pointed at a store that is missing or unreachable. Absent only where nothing can
@@ -52,16 +54,17 @@ const SECRET = "contract-secret-0123456789-abcdefghijkl";
 const idleTimeout = 600;
 const maxAge = 3600;
 
-function setup(storage: Storage, timeout = 3000) {
+function setup(storage: Storage, timeout = 3000, maxPerUser?: number, wrap?: (store: Store) => Store) {
   let now = Date.now();
   const config = resolveConfig({
     userPoolId: "eu-west-1_Contract",
     clientId: "contract-client",
     secret: SECRET,
-    session: { idleTimeout, maxAge },
+    session: { idleTimeout, maxAge, ...(maxPerUser ? { maxPerUser } : {}) },
     now: () => now,
   });
-  const store = createStore(storage, timeout);
+  const plain = createStore(storage, timeout, () => now);
+  const store = wrap ? wrap(plain) : plain;
   const sessions = createSessions(config, store, createKeyring(config.secrets));
   // FAKE Cognito for the session core: the contract is about the store, so refresh and revoke answer
   // from here (they run against cognito-local in test/integration/sessions.test.ts).
@@ -178,7 +181,14 @@ export function storageContract(target: ContractTarget): void {
       const raw = JSON.stringify(await opened.storage.getItem(keys.session(id)));
       assert.ok(!raw.includes(token), "the cookie token is in storage");
       assert.ok(!raw.includes(`refresh.${username}`), "a Cognito token is readable in storage");
-      assert.deepEqual(await t.sessions.list(username), [id]);
+      // The record the hot path reads carries no tokens at all, sealed or not (issue 12.4).
+      assert.ok(!raw.includes('"ct"'), "the session record carries the sealed tokens");
+      const sealed = JSON.stringify(await opened.storage.getItem(keys.tokens(id)));
+      assert.ok(!sealed.includes(token) && !sealed.includes(`refresh.${username}`));
+      assert.deepEqual(
+        (await t.sessions.list(username)).map((s) => s.id),
+        [id],
+      );
     });
 
     // Drivers that keep no TTL (memory, fs) do without this one: the next test shows expiry is enforced
@@ -191,9 +201,14 @@ export function storageContract(target: ContractTarget): void {
         assert.ok(opened.ttl, `${target.name} says it reports TTLs but gave no reader`);
         const sessionTtl = await opened.ttl(keys.session(id));
         assert.ok(sessionTtl !== null && sessionTtl > 0, `session key TTL is ${sessionTtl}`);
-        assert.ok(sessionTtl <= idleTimeout, `session key TTL ${sessionTtl} > idle timeout ${idleTimeout}`);
-        const indexTtl = await opened.ttl(keys.userSessions(username));
+        assert.ok(sessionTtl <= maxAge, `session key TTL ${sessionTtl} > max age ${maxAge}`);
+        const record = (await t.sessions.read(id))!;
+        const indexTtl = await opened.ttl(keys.userSession(record.owner, record.handle));
         assert.ok(indexTtl !== null && indexTtl > 0 && indexTtl <= maxAge + 60, `index TTL is ${indexTtl}`);
+        t.advance(120_000);
+        await t.sessions.touch(id, record);
+        const seenTtl = await opened.ttl(keys.seen(id));
+        assert.ok(seenTtl !== null && seenTtl > 0 && seenTtl <= idleTimeout, `seen key TTL is ${seenTtl}`);
       });
     }
 
@@ -205,6 +220,7 @@ export function storageContract(target: ContractTarget): void {
       assert.equal(await t.sessions.read(id), null);
       assert.equal(await opened.storage.hasItem(keys.session(id)), false);
       assert.deepEqual(await t.sessions.list(username), []);
+      assert.deepEqual(await opened.storage.getKeys(keys.userSessions(username)), [], "index entry pruned");
     });
 
     it("keeps the user index consistent: two sessions, destroy one, one left; destroyAll empties it", async () => {
@@ -212,16 +228,17 @@ export function storageContract(target: ContractTarget): void {
       const username = unique("index");
       const a = await t.sessions.create(userOf(username), tokens("a"));
       const b = await t.sessions.create(userOf(username), tokens("b"));
-      assert.deepEqual((await t.sessions.list(username)).sort(), [a.id, b.id].sort());
-      await t.sessions.destroy(a.id, username);
-      assert.deepEqual(await t.sessions.list(username), [b.id]);
+      const ids = async () => (await t.sessions.list(username)).map((s) => s.id).sort();
+      assert.deepEqual(await ids(), [a.id, b.id].sort());
+      await t.sessions.destroy(a.id);
+      assert.deepEqual(await ids(), [b.id]);
       assert.equal(await t.sessions.read(a.id), null);
       assert.notEqual(await t.sessions.read(b.id), null);
       const c = await t.sessions.create(userOf(username), tokens("c"));
       assert.equal(await t.sessions.destroyAll(username), 2);
       for (const id of [a.id, b.id, c.id])
         assert.equal(await opened.storage.hasItem(keys.session(id)), false);
-      assert.equal(await opened.storage.hasItem(keys.userSessions(username)), false);
+      assert.deepEqual(await opened.storage.getKeys(keys.userSessions(username)), []);
       assert.deepEqual(await t.sessions.list(username), []);
     });
 
@@ -229,7 +246,7 @@ export function storageContract(target: ContractTarget): void {
       const t = setup(opened.storage);
       const username = unique("late");
       const { id } = await t.sessions.create(userOf(username), tokens("old"));
-      await t.sessions.destroy(id, username);
+      await t.sessions.destroy(id);
       assert.equal(await t.sessions.replaceTokens(id, tokens("new")), null);
       assert.equal(await opened.storage.hasItem(keys.session(id)), false);
     });
@@ -310,6 +327,135 @@ export function storageContract(target: ContractTarget): void {
       t.cognito.refreshWith = async () => ({ ok: false, reason: "refused" });
       assert.equal(await t.core.get(t.request(kept.cookie)), null);
       assert.equal(await opened.storage.hasItem(keys.session(kept.session.id)), false);
+    });
+
+    it("ends every session at destroyAll, also one no index lists (the per-user revocation time, C1)", async () => {
+      const t = setup(opened.storage);
+      const username = unique("unlisted");
+      const listed = await t.core.start({ user: userOf(username), tokens: tokens("listed") });
+      const lost = await t.core.start({ user: userOf(username), tokens: tokens("lost") });
+      // What a lost read-modify-write of an index did: a live session nobody lists.
+      const record = (await t.sessions.read(lost.session.id))!;
+      await opened.storage.removeItem(keys.userSession(record.owner, record.handle));
+      assert.equal(await t.core.count(username), 1);
+      await t.core.endAll(username);
+      assert.equal(await t.core.get(t.request(listed.cookie)), null);
+      assert.equal(await t.core.get(t.request(lost.cookie)), null, "an unlisted session survived");
+      // A session started after it (a password change's new one) lives.
+      const after = await t.core.start({ user: userOf(username), tokens: tokens("after") });
+      assert.equal((await t.core.get(t.request(after.cookie)))?.user.username, username);
+    });
+
+    it("deletion wins over a refresh whose write lands after the logout (C2)", async () => {
+      let armed = false;
+      let gate: (() => void) | undefined;
+      let reached: (() => void) | undefined;
+      const writing = new Promise<void>((resolve) => {
+        reached = resolve;
+      });
+      const t = setup(opened.storage, 3000, undefined, (store) => ({
+        ...store,
+        async set(key, value, ttl) {
+          // The refresh has read the live record and is about to write: hold it there.
+          if (armed && key.startsWith("sessions:")) {
+            armed = false;
+            const held = new Promise<void>((resolve) => {
+              gate = resolve;
+            });
+            reached!();
+            await held;
+          }
+          return store.set(key, value, ttl);
+        },
+      }));
+      const username = unique("race");
+      const { id, record } = await t.sessions.create(userOf(username), tokens("old"));
+      armed = true;
+      const late = t.sessions.replaceTokens(id, tokens("new"));
+      await writing;
+      await t.sessions.destroy(id, record);
+      gate!();
+      assert.equal(await late, null);
+      assert.equal(await t.sessions.read(id), null);
+      for (const key of [keys.session(id), keys.tokens(id)])
+        assert.equal(await opened.storage.hasItem(key), false, `${key} came back`);
+    });
+
+    it("a touch writes only the last-seen key and never brings a logged-out session back (C2)", async () => {
+      const t = setup(opened.storage);
+      const username = unique("touch");
+      const { id, record } = await t.sessions.create(userOf(username), tokens("t"));
+      const before = JSON.stringify(await opened.storage.getItem(keys.session(id)));
+      t.advance(120_000);
+      await t.sessions.touch(id, record);
+      assert.equal(JSON.stringify(await opened.storage.getItem(keys.session(id))), before);
+      await t.sessions.destroy(id, record);
+      t.advance(120_000);
+      await t.sessions.touch(id, record);
+      assert.equal(await t.sessions.read(id), null);
+      assert.equal(await opened.storage.hasItem(keys.session(id)), false);
+    });
+
+    it("caps a user's live sessions: past maxPerUser the oldest end", async () => {
+      const t = setup(opened.storage, 3000, 3);
+      const username = unique("cap");
+      const started = [];
+      for (const i of [1, 2, 3, 4, 5]) {
+        started.push(await t.core.start({ user: userOf(username), tokens: tokens(`c${i}`) }));
+        t.advance(5);
+      }
+      assert.equal(await t.core.count(username), 3);
+      for (const s of started.slice(0, 2)) assert.equal(await t.core.get(t.request(s.cookie)), null);
+      for (const s of started.slice(2)) assert.notEqual(await t.core.get(t.request(s.cookie)), null);
+    });
+
+    it("lists a user's sessions by handle and ends one by handle, never another user's", async () => {
+      const t = setup(opened.storage);
+      const username = unique("list");
+      const other = unique("list-other");
+      const request = new Request("http://localhost/", {
+        headers: {
+          "user-agent": "Mozilla/5.0 (Macintosh; Intel Mac OS X 14.5; rv:128.0) Gecko/20100101 Firefox/128.0",
+        },
+      });
+      const a = await t.core.start({ user: userOf(username), tokens: tokens("a") }, request);
+      t.advance(5);
+      const b = await t.core.start({ user: userOf(username), tokens: tokens("b") });
+      const theirs = await t.core.start({ user: userOf(other), tokens: tokens("o") });
+      const list = await t.core.list(username, t.request(b.cookie));
+      assert.deepEqual(
+        list.map((s) => s.id),
+        [a.session.handle, b.session.handle],
+      );
+      assert.equal(list[0]!.userAgent, "Firefox on macOS");
+      assert.deepEqual(
+        list.map((s) => s.current ?? false),
+        [false, true],
+      );
+      for (const s of list) {
+        assert.ok(!a.token.includes(s.id) && !b.token.includes(s.id) && s.id !== a.session.id);
+      }
+      assert.equal(await t.core.endOne(username, theirs.session.handle), false);
+      assert.notEqual(await t.core.get(t.request(theirs.cookie)), null);
+      assert.equal(await t.core.endOne(username, "../x"), false);
+      assert.equal(await t.core.endOne(username, a.session.handle), true);
+      assert.equal(await t.core.get(t.request(a.cookie)), null);
+      assert.deepEqual(t.cognito.revoked, ["refresh.a"]);
+      assert.equal((await t.core.list(username)).length, 1);
+    });
+
+    it("a value written with a TTL is gone once it has passed, on every driver", async () => {
+      let now = Date.now();
+      const store = createStore(opened.storage, 3000, () => now);
+      const key = `contract-ttl:${crypto.randomUUID()}`;
+      await store.set(key, { n: 1 }, 60);
+      assert.deepEqual(await store.get(key), { n: 1 });
+      now += 61_000;
+      if (!target.reportsTtl && !target.ownClock) {
+        assert.equal(await store.get(key), null);
+        assert.equal(await opened.storage.hasItem(key), false, "the expired value is still stored");
+      }
+      await store.remove(key);
     });
 
     if (target.broken) {

@@ -136,7 +136,7 @@ describe("remembered devices", () => {
     const [device] = fake.devicesOf(mfa.sub);
     assert.equal(device?.confirmed, true);
     assert.equal(device.remembered, true);
-    assert.equal(device.name, "Chrome / Linux");
+    assert.equal(device.name, "Chrome on Linux");
     assert.deepEqual(events.at(-1), {
       name: "deviceRemembered",
       event: {
@@ -199,9 +199,12 @@ describe("remembered devices", () => {
     const keys = (await storage.getKeys()).filter((k) => k.startsWith(prefix));
     assert.equal(keys.length, 2, "one entry per name: the Cognito username and the email");
     for (const k of keys) {
-      const sealed = (await storage.getItem(k)) as { ct: string };
+      // The memory driver has no TTL of its own, so the store keeps `{ "~exp", "~v" }` around the value.
+      const raw = (await storage.getItem(k)) as Record<string, any>;
+      const sealed = (raw["~v"] ?? raw) as { ct: string };
       const flipped = sealed.ct.startsWith("A") ? `B${sealed.ct.slice(1)}` : `A${sealed.ct.slice(1)}`;
-      await storage.setItem(k, { ...sealed, ct: flipped });
+      const altered = { ...sealed, ct: flipped };
+      await storage.setItem(k, raw["~v"] ? { ...raw, "~v": altered } : altered);
     }
     await signOut(e);
     assert.equal((await signIn(e, mfa.email)).askedForCode, true);
@@ -304,19 +307,19 @@ describe("where you're signed in", () => {
     assert.ok(listed.body.sessions.length >= 2);
     const current = listed.body.sessions.filter((s: any) => s.current);
     assert.equal(current.length, 1);
-    assert.equal(current[0].agent, "Chrome / Linux");
+    assert.equal(current[0].userAgent, "Chrome on Linux");
     assert.ok(listed.body.cognitoSessions.length >= 2, "Cognito's own list (FAKE)");
     const page = await (await one.get("/accounts/sessions")).text();
     assert.match(page, /This browser/);
     const theirs = (await signedInJson(two, "/accounts/sessions")).body.sessions.find((s: any) => s.current);
-    const ended = await post(one, { action: "end", handle: theirs.handle });
+    const ended = await post(one, { action: "end", handle: theirs.id });
     assert.equal(ended.status, 303);
     assert.equal((await signedInJson(two, "/accounts/session")).status, 401);
     assert.equal((await signedInJson(one, "/accounts/session")).status, 200);
     assert.equal(events.at(-1)?.name, "sessionEnded");
-    assert.equal(events.at(-1)?.event.handle, theirs.handle);
+    assert.equal(events.at(-1)?.event.handle, theirs.id);
     // This session is ended by signing out, not here.
-    const self = await post(one, { action: "end", handle: current[0].handle });
+    const self = await post(one, { action: "end", handle: current[0].id });
     assert.equal(self.status, 404);
   });
 

@@ -7,7 +7,7 @@ import { RevokeTokenCommand } from "@aws-sdk/client-cognito-identity-provider";
 import { createStorage, type Storage } from "unstorage";
 import redisDriver from "unstorage/drivers/redis";
 import { WarrantError } from "../../src/mod.ts";
-import { newToken } from "../../src/sessions/store.ts";
+import { keys, newToken } from "../../src/sessions/store.ts";
 import { freePort } from "../support/cognito-local.ts";
 import {
   createEnv,
@@ -79,9 +79,11 @@ describe("sessions", () => {
     const sessionKeys = Object.keys(raw).filter((k) => k.startsWith("sessions:"));
     assert.equal(sessionKeys.length, 1);
     assert.match(sessionKeys[0]!, /^sessions:[0-9a-f]{64}$/);
-    assert.deepEqual(JSON.parse(raw[`user-sessions:${username}`]!), [
-      sessionKeys[0]!.slice("sessions:".length),
-    ]);
+    const index = await storage.getKeys(keys.userSessions(username));
+    assert.equal(index.length, 1);
+    // unstorage's memory driver keeps no TTL: the value is in the store's expiry envelope.
+    const entry = JSON.parse(raw[index[0]!]!);
+    assert.equal((entry["~v"] ?? entry).id, sessionKeys[0]!.slice("sessions:".length));
   });
 
   it("sets the cookie HttpOnly, SameSite=Lax, Path=/, no Domain; __Host- and Secure on https", async () => {
@@ -140,11 +142,14 @@ describe("sessions", () => {
     const clock = fakeClock();
     const { warrant, created, cookie } = await login({ storage, now: clock.now });
     const key = `sessions:${created.session.id}`;
-    const record = (await storage.getItem(key)) as { tokens: { ct: string } };
-    const ct = Buffer.from(record.tokens.ct, "base64url");
+    // The sealed tokens live apart from the record (in the expiry envelope of a driver without TTL).
+    const stored = (await storage.getItem(`session-tokens:${created.session.id}`)) as {
+      "~v": { ct: string };
+    };
+    const ct = Buffer.from(stored["~v"].ct, "base64url");
     ct[5]! ^= 1;
-    record.tokens.ct = ct.toString("base64url");
-    await storage.setItem(key, record);
+    stored["~v"].ct = ct.toString("base64url");
+    await storage.setItem(`session-tokens:${created.session.id}`, stored);
     // The hot path does not decrypt; the first use of the tokens (here, a refresh) finds the damage.
     clock.advance(24 * 3600 * 1000);
     assert.equal(await warrant.getSession(request(cookie)), null);
@@ -348,7 +353,7 @@ describe("sessions", () => {
     assert.equal(env.front.calls("RevokeToken"), 1);
     assert.equal(await warrant.getSession(request(cookie)), null);
     assert.deepEqual(await storage.getKeys("sessions"), []);
-    assert.equal(await storage.getItem(`user-sessions:${username}`), null);
+    assert.deepEqual(await storage.getKeys(keys.userSessions(username)), []);
   });
 
   it("logs out locally even when Cognito is down (FAKE dropped connection)", async () => {

@@ -1,7 +1,8 @@
 /**
  * @module
  * Starts moto (`moto_server`, a Python package on the machine image) on a free loopback port, for what
- * cognito-local does not emulate: API Gateway usage plans, usage-plan keys and API keys. Each test file
+ * cognito-local does not emulate: API Gateway usage plans, usage-plan keys and API keys, and Cognito's
+ * GlobalSignOut / AdminUserGlobalSignOut ({@link createMotoPool}). Each test file
  * that needs it starts its own, so the plans one file makes are never another file's.
  *
  * moto differs from API Gateway where it matters here (see EMULATORS.md): CreateUsagePlanKey accepts a
@@ -18,6 +19,16 @@ import {
   CreateUsagePlanKeyCommand,
   type QuotaPeriodType,
 } from "@aws-sdk/client-api-gateway";
+import {
+  AdminAddUserToGroupCommand,
+  AdminCreateUserCommand,
+  AdminRemoveUserFromGroupCommand,
+  AdminSetUserPasswordCommand,
+  CognitoIdentityProviderClient,
+  CreateGroupCommand,
+  CreateUserPoolClientCommand,
+  CreateUserPoolCommand,
+} from "@aws-sdk/client-cognito-identity-provider";
 import { freePort } from "./cognito-local.ts";
 
 /** True when `moto_server` is on PATH. */
@@ -170,5 +181,74 @@ export async function startGatewayFront(upstream: string): Promise<GatewayFront>
         server.closeAllConnections();
         server.close(() => resolve());
       }),
+  };
+}
+
+/** A user pool, app client and users in moto, for the calls cognito-local lacks (global sign-out). */
+export interface MotoPool {
+  userPoolId: string;
+  clientId: string;
+  cognito: CognitoIdentityProviderClient;
+  /** Creates a confirmed user with a permanent password (and an email); returns the Cognito username. */
+  createUser(username: string, password: string, groups?: string[]): Promise<string>;
+  /** Removes a user from a group. */
+  removeFromGroup(username: string, group: string): Promise<void>;
+}
+
+/** Makes a pool whose app client allows USER_PASSWORD_AUTH and refresh, with the named groups. */
+export async function createMotoPool(moto: Moto, groups: string[] = []): Promise<MotoPool> {
+  const cognito = new CognitoIdentityProviderClient({
+    endpoint: moto.endpoint,
+    region: MOTO_REGION,
+    credentials: MOTO_CREDENTIALS,
+    maxAttempts: 1,
+  });
+  const pool = await cognito.send(new CreateUserPoolCommand({ PoolName: `p${Date.now()}` }));
+  const userPoolId = pool.UserPool!.Id!;
+  const client = await cognito.send(
+    new CreateUserPoolClientCommand({
+      UserPoolId: userPoolId,
+      ClientName: "warrant",
+      ExplicitAuthFlows: [
+        "ALLOW_USER_PASSWORD_AUTH",
+        "ALLOW_REFRESH_TOKEN_AUTH",
+        "ALLOW_ADMIN_USER_PASSWORD_AUTH",
+      ],
+    }),
+  );
+  for (const group of groups)
+    await cognito.send(new CreateGroupCommand({ UserPoolId: userPoolId, GroupName: group }));
+  return {
+    userPoolId,
+    clientId: client.UserPoolClient!.ClientId!,
+    cognito,
+    async createUser(username, password, inGroups = []) {
+      await cognito.send(
+        new AdminCreateUserCommand({
+          UserPoolId: userPoolId,
+          Username: username,
+          MessageAction: "SUPPRESS",
+          UserAttributes: [{ Name: "email", Value: `${username}@example.com` }],
+        }),
+      );
+      await cognito.send(
+        new AdminSetUserPasswordCommand({
+          UserPoolId: userPoolId,
+          Username: username,
+          Password: password,
+          Permanent: true,
+        }),
+      );
+      for (const group of inGroups)
+        await cognito.send(
+          new AdminAddUserToGroupCommand({ UserPoolId: userPoolId, Username: username, GroupName: group }),
+        );
+      return username;
+    },
+    async removeFromGroup(username, group) {
+      await cognito.send(
+        new AdminRemoveUserFromGroupCommand({ UserPoolId: userPoolId, Username: username, GroupName: group }),
+      );
+    },
   };
 }

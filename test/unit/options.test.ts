@@ -111,7 +111,12 @@ describe("options", () => {
     assert.equal(config.createUnknownUsers, true);
     assert.equal(config.basePath, "/accounts");
     assert.equal(config.loginRedirect, "/accounts/profile");
-    assert.deepEqual(config.session, { cookieName: "warrant", idleTimeout: 86_400, maxAge: 1_209_600 });
+    assert.deepEqual(config.session, {
+      cookieName: "warrant",
+      idleTimeout: 86_400,
+      maxAge: 1_209_600,
+      maxPerUser: 50,
+    });
     assert.deepEqual(config.staffGroups, ["admin"]);
     assert.equal(config.refreshTokenRotation, false);
     assert.ok(Object.isFrozen(config));

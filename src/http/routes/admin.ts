@@ -104,9 +104,14 @@ export function adminRoutes(deps: RouteDeps): Routes {
         if (!usernamePattern.test(username)) return fail(ctx, deps, 404, text["error.notFound"]);
         const action = fields.action;
         const fromExtension = extensionAction(action);
+        if (!fromExtension && !(actions as readonly string[]).includes(action ?? ""))
+          return fail(ctx, deps, 400, text["error.badRequest"]);
+        const cognito = await deps.cognito();
+        // The path may name the user by an alias or in another letter case: every action, and the
+        // sessions it ends, is on the Cognito username.
+        const user = await cognito.getPoolUser(username);
+        if (!user) return fail(ctx, deps, 404, text["error.notFound"]);
         if (fromExtension) {
-          const user = await (await deps.cognito()).getPoolUser(username);
-          if (!user) return fail(ctx, deps, 404, text["error.notFound"]);
           const answered = await fromExtension(
             ctx,
             { username: user.username, attributes: user.attributes, staff: session },
@@ -114,17 +119,14 @@ export function adminRoutes(deps: RouteDeps): Routes {
           );
           if (answered) return answered;
         } else if (action === "disable") {
-          if (!(await (await deps.cognito()).disableUser(username)))
+          if (!(await cognito.disableUser(user.username)))
             return fail(ctx, deps, 404, text["error.notFound"]);
-          // A disabled user is out everywhere at once, not when their tokens next refresh (S12).
-          await deps.sessions.endAll(username);
+          // A disabled user is out everywhere at once, here and at Cognito, not when their tokens next refresh (S12).
+          await deps.sessions.endAll(user.username);
         } else if (action === "enable") {
-          if (!(await (await deps.cognito()).enableUser(username)))
-            return fail(ctx, deps, 404, text["error.notFound"]);
-        } else if (action === "signout") {
-          await deps.sessions.endAll(username);
+          if (!(await cognito.enableUser(user.username))) return fail(ctx, deps, 404, text["error.notFound"]);
         } else {
-          return fail(ctx, deps, 400, text["error.badRequest"]);
+          await deps.sessions.endAll(user.username);
         }
         if (ctx.json) return json(ctx, { ok: true });
         return redirect(

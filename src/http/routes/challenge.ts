@@ -341,21 +341,22 @@ export function challengeRoutes(deps: RouteDeps): Routes {
         const built = answerOf(deps.text, challenge, body);
         if ("errors" in built)
           return answerRefused(ctx, deps, challenge, "invalid_answer", built.errors, form);
-        await rateLimit(ctx, deps, challenge.username);
+        const attempt = await rateLimit(ctx, deps, challenge.username);
         const result = await deps.login.respond(id, built.answer);
         if (result.ok) {
-          await deps.limiter.succeed(challenge.username);
+          await attempt.succeeded();
           const remember = ["on", "true", "1"].includes(body.fields.remember ?? "");
           return finishLogin(ctx, deps, result, next, { remember });
         }
-        // Wrong guesses count against the account: codes, passkey assertions, a password chosen at SELECT_CHALLENGE.
+        // Wrong guesses count against the account: codes, passkey assertions, a password chosen at
+        // SELECT_CHALLENGE. Anything else (a next challenge, a policy refusal) gives the attempt back.
         if (
-          result.reason === "invalid_code" ||
-          result.reason === "passkey_rejected" ||
-          result.reason === "invalid_credentials" ||
-          result.reason === "too_many_attempts"
+          result.reason !== "invalid_code" &&
+          result.reason !== "passkey_rejected" &&
+          result.reason !== "invalid_credentials" &&
+          result.reason !== "too_many_attempts"
         ) {
-          await deps.limiter.fail(ctx.request, challenge.username);
+          await attempt.release();
         }
         return afterAnswer(ctx, deps, result, form);
       },

@@ -117,7 +117,8 @@ export function loginRoutes(deps: RouteDeps): Routes {
         const { fields } = await anonymousPost(ctx, deps);
         const next = safeNext(fields.next);
         const account = fields.username ?? "";
-        await rateLimit(ctx, deps, account, next);
+        // Reserved before Cognito sees the password: a burst cannot get more guesses than the limit.
+        const attempt = await rateLimit(ctx, deps, account, next);
         let device: Awaited<ReturnType<NonNullable<WarrantExtension["loginDevice"]>>>;
         for (const extension of extensionsOf(deps.config))
           device ??= await extension.loginDevice?.(ctx, deps, account);
@@ -127,11 +128,16 @@ export function loginRoutes(deps: RouteDeps): Routes {
           device ? { device } : {},
         );
         if (result.ok) {
-          await deps.limiter.succeed(account);
+          await attempt.succeeded();
+          await deps.limiter.learn(account, result.user.username);
           return finishLogin(ctx, deps, result, next);
         }
-        if (result.reason === "challenge") return toChallenge(ctx, deps, result.challenge, next);
-        await deps.limiter.fail(ctx.request, account);
+        if (result.reason === "challenge") {
+          // The password was right; what follows is counted per login lineage (and per answer).
+          await attempt.release();
+          await deps.limiter.learn(account, result.challenge.username);
+          return toChallenge(ctx, deps, result.challenge, next);
+        }
         return loginFailed(ctx, deps, next);
       },
     },

@@ -83,11 +83,12 @@ export function passwordRoutes(deps: RouteDeps): Routes {
         const again = () =>
           fieldErrors(ctx, errors, () => passwordPage(ctx, session, "change", changeFields(errors), 400));
         if (Object.keys(errors).length) return again();
-        await rateLimit(ctx, deps, session.user.username);
+        const attempt = await rateLimit(ctx, deps, session.user.username);
         let tokens: Tokens;
         try {
           tokens = await session.tokens();
         } catch (error) {
+          await attempt.release();
           if (error instanceof SessionInvalid) return unauthenticated(ctx, deps);
           throw error;
         }
@@ -97,19 +98,29 @@ export function passwordRoutes(deps: RouteDeps): Routes {
           fields.newPassword!,
         );
         if (!result.ok) {
-          if (result.reason === "wrong_password") {
-            await deps.limiter.fail(ctx.request, session.user.username);
-            errors.currentPassword = text["password.wrongCurrent"];
-          } else errors.newPassword = text["password.weak"];
+          if (result.reason === "wrong_password") errors.currentPassword = text["password.wrongCurrent"];
+          else {
+            await attempt.release();
+            errors.newPassword = text["password.weak"];
+          }
           return again();
         }
-        // Every other session of this user ends, and this browser gets a new session id (S5, S12).
-        await deps.sessions.endAll(session.user.username);
-        const created = await deps.sessions.start({ user: session.user, tokens }, ctx.request);
-        const cookies = [created.cookie];
+        await attempt.succeeded();
+        // Every session of this user ends, here and at Cognito (S12, C1). The global sign-out spends this
+        // browser's tokens too, so it signs in again with the new password: a new session id (S5).
+        const username = session.user.username;
+        await deps.sessions.endAll(username, { accessToken: tokens.accessToken });
+        const done = `${base}/profile?password=changed`;
+        const fresh = await deps.login.authenticate(username, fields.newPassword!);
+        if (fresh.ok) {
+          const cookies = [(await deps.sessions.start(fresh, ctx.request)).cookie];
+          return ctx.json ? json(ctx, { ok: true }, 200, { cookies }) : redirect(ctx, done, { cookies });
+        }
+        if (fresh.reason === "challenge") return toChallenge(ctx, deps, fresh.challenge, done);
+        const cookies = [deps.cookies.expire("session", ctx.secure)];
         return ctx.json
           ? json(ctx, { ok: true }, 200, { cookies })
-          : redirect(ctx, `${base}/profile?password=changed`, { cookies });
+          : redirect(ctx, `${base}/login`, { cookies });
       },
     },
 
@@ -129,9 +140,9 @@ export function passwordRoutes(deps: RouteDeps): Routes {
             passwordPage(ctx, null, "forgot", [usernameField(username, errors.username)], 400),
           );
         }
+        // Every request counts, reserved before Cognito is asked: it sends a message, so it is limited
+        // like a failed login, and a burst cannot send more than the limit.
         await rateLimit(ctx, deps, username);
-        // Every request counts: it sends a message, so it is limited like a failed login.
-        await deps.limiter.fail(ctx.request, username);
         // Unknown user, no verified contact, …: answered like success, so the form tells nobody who exists (R7).
         await (await deps.cognito()).forgotPassword(username);
         return ctx.json
@@ -163,25 +174,31 @@ export function passwordRoutes(deps: RouteDeps): Routes {
             passwordPage(ctx, null, "reset", resetFields(username, errors), 400),
           );
         if (Object.keys(errors).length) return again();
-        await rateLimit(ctx, deps, username);
+        const attempt = await rateLimit(ctx, deps, username);
         const cognito = await deps.cognito();
         const reset = await cognito.confirmForgotPassword({ username, code, password: fields.newPassword! });
         if (!reset.ok) {
-          if (reset.reason === "weak_password") errors.newPassword = text["password.weak"];
-          else {
-            // A wrong or expired code and an unknown user look the same (R7).
-            await deps.limiter.fail(ctx.request, username);
-            errors.code = text["password.badCode"];
-          }
+          // A wrong or expired code and an unknown user look the same (R7): the reservation stays.
+          if (reset.reason === "weak_password") {
+            await attempt.release();
+            errors.newPassword = text["password.weak"];
+          } else errors.code = text["password.badCode"];
           return again();
         }
-        await deps.limiter.succeed(username);
-        // Signed in with the new password: every older session of the user ends, this one is new (S5, S12).
-        const result = await deps.login.authenticate(username, fields.newPassword!);
+        await attempt.succeeded();
+        // Signed in with the new password: every older session of the user ends, here and at Cognito,
+        // and this one is new (S5, S12). The global sign-out spends the tokens of the first login, so the
+        // session comes from a second one.
+        let result = await deps.login.authenticate(username, fields.newPassword!);
         if (result.ok) {
-          await deps.sessions.endAll(result.user.username);
-          return finishLogin(ctx, deps, result, undefined);
+          await deps.sessions.endAll(result.user.username, { accessToken: result.tokens.accessToken });
+          result = await deps.login.authenticate(username, fields.newPassword!);
+        } else if (result.reason === "challenge" && config.credentials) {
+          // The name typed may be an alias: the sessions are under the Cognito username.
+          const user = await cognito.getPoolUser(username);
+          if (user) await deps.sessions.endAll(user.username);
         }
+        if (result.ok) return finishLogin(ctx, deps, result, undefined);
         if (result.reason === "challenge") return toChallenge(ctx, deps, result.challenge);
         return ctx.json ? json(ctx, { ok: true }) : redirect(ctx, `${base}/login`);
       },

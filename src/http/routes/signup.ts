@@ -141,9 +141,9 @@ export function signupRoutes(deps: RouteDeps): Routes {
             }),
           );
         if (Object.keys(errors).length) return again();
+        // Each sign-up sends a message: it counts against the address and the name like a failed login,
+        // reserved before Cognito is asked.
         await rateLimit(ctx, deps, mail);
-        // Each sign-up sends a message: it counts against the address and the name like a failed login.
-        await deps.limiter.fail(ctx.request, mail);
         const result = await (await deps.cognito()).signUp({
           email: mail,
           password,
@@ -205,7 +205,7 @@ export function signupRoutes(deps: RouteDeps): Routes {
         const again = () =>
           fieldErrors(ctx, errors, () => signupPage(ctx, "confirm", confirmFields(username, errors), 400));
         if (Object.keys(errors).length) return again();
-        await rateLimit(ctx, deps, username);
+        const attempt = await rateLimit(ctx, deps, username);
         // C10: the confirming person must be the one who chose the password. The Session a successful
         // SignUp returned proves it for the browser that holds it (that SignUp set the password); a
         // sign-up answered like a new one for a taken address holds none. Anyone else proves it with the
@@ -214,10 +214,15 @@ export function signupRoutes(deps: RouteDeps): Routes {
         const held = signup ? await deps.login.signUpSession(signup, username) : null;
         if (!held) {
           const proof = password ? await deps.login.authenticate(username, password) : null;
-          if (proof?.ok) return finishLogin(ctx, deps, proof, undefined);
-          if (proof?.reason === "challenge") return toChallenge(ctx, deps, proof.challenge);
+          if (proof?.ok) {
+            await attempt.succeeded();
+            return finishLogin(ctx, deps, proof, undefined);
+          }
+          if (proof?.reason === "challenge") {
+            await attempt.release();
+            return toChallenge(ctx, deps, proof.challenge);
+          }
           if (proof?.reason !== "user_not_confirmed") {
-            await deps.limiter.fail(ctx.request, username);
             errors.code = text["signup.confirmFailed"];
             return again();
           }
@@ -228,11 +233,10 @@ export function signupRoutes(deps: RouteDeps): Routes {
           ...(held ? { session: held } : {}),
         });
         if (!result.ok) {
-          await deps.limiter.fail(ctx.request, username);
           errors.code = text["signup.confirmFailed"];
           return again();
         }
-        await deps.limiter.succeed(username);
+        await attempt.succeeded();
         const cookies = signup ? [deps.cookies.expire("signup", ctx.secure)] : [];
         if (signup && held) await deps.login.dropSignUp(signup);
         // Confirmed by the person who chose the password: signed in straight away, with the Session

@@ -118,19 +118,20 @@ export function verifyRoutes(deps: RouteDeps): Routes {
           const state = await current(ctx, session, attribute);
           return refuse(ctx, session, attribute, state, "invalid_code", text["verify.badCode"]);
         }
-        await rateLimit(ctx, deps, account);
+        const attempt = await rateLimit(ctx, deps, account);
         const state = await current(ctx, session, attribute);
+        if (!state.value) await attempt.release();
         if (!state.value) return refuse(ctx, session, attribute, state, "invalid", text["verify.missing"]);
         const cognito = await deps.cognito();
 
         if (sending) {
           if (state.verified) {
+            await attempt.release();
             return ctx.json
               ? json(ctx, { sent: false, verified: true })
               : redirect(ctx, `${base}/profile/verify?attribute=${attribute}`);
           }
-          // Every code sent is a message to someone: limited like a failed attempt.
-          await deps.limiter.fail(ctx.request, account);
+          // Every code sent is a message to someone: limited like a failed attempt (the reservation stays).
           const sent = await cognito.sendAttributeCode(state.tokens.accessToken, attribute);
           if (!sent.ok) {
             if (sent.reason === "token_refused") return ended(ctx, session);
@@ -144,11 +145,11 @@ export function verifyRoutes(deps: RouteDeps): Routes {
         const checked = await cognito.verifyAttribute(state.tokens.accessToken, attribute, code);
         if (!checked.ok) {
           if (checked.reason === "token_refused") return ended(ctx, session);
-          await deps.limiter.fail(ctx.request, account);
           return checked.reason === "bad_code"
             ? refuse(ctx, session, attribute, state, "invalid_code", text["verify.badCode"])
             : refuse(ctx, session, attribute, state, "invalid", text["verify.refused"]);
         }
+        await attempt.release();
         // Cognito now holds the verified value: the local record and the session take it.
         const user = await mirrorAttributes(
           deps,
