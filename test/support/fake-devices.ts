@@ -193,12 +193,7 @@ export function attachFakeDevices(
     const deviceKey: string | undefined = r.DEVICE_KEY;
     if (body.ChallengeName === "DEVICE_SRP_AUTH") {
       const state = held.get(body.Session);
-      if (
-        !state ||
-        state.stage !== "srp" ||
-        r.DEVICE_KEY !== state.device.key ||
-        !/^[0-9a-f]+$/i.test(r.SRP_A ?? "")
-      )
+      if (state?.stage !== "srp" || r.DEVICE_KEY !== state.device.key || !/^[0-9a-f]+$/i.test(r.SRP_A ?? ""))
         return err("NotAuthorizedException", "Invalid session for the user.");
       held.delete(body.Session);
       const { b, B } = srpServerB(state.device.v!);
@@ -227,8 +222,7 @@ export function attachFakeDevices(
         return err("NotAuthorizedException", "Incorrect username or password.");
       };
       if (
-        !state ||
-        state.stage !== "verify" ||
+        state?.stage !== "verify" ||
         r.DEVICE_KEY !== state.device.key ||
         r.PASSWORD_CLAIM_SECRET_BLOCK !== state.block
       )
