@@ -27,6 +27,27 @@ import type { Warrant } from "../src/mod.ts";
 export { modPow } from "./node-crypto.ts";
 
 /**
+ * The part of Bun's `Server` that `app` sees when TypeScript cannot infer Bun's own type (inside
+ * `Bun.serve({ fetch: route(...) })` it cannot: `Bun.serve` is generic). Bun's `Server` fits it; to
+ * use the rest (`upgrade` for WebSockets, …), name the type: `route<Bun.Server<MyData>>(warrant, app)`.
+ *
+ * @example
+ * ```ts
+ * const ip = (request: Request, server: BunServer) => server.requestIP(request)?.address;
+ * ```
+ */
+export interface BunServer {
+  readonly url: URL;
+  readonly port: number | undefined;
+  readonly hostname: string | undefined;
+  readonly pendingRequests: number;
+  requestIP(request: Request): { address: string; family: string; port: number } | null;
+  timeout(request: Request, seconds: number): void;
+  publish(topic: string, data: string, compress?: boolean): number;
+  stop(closeActiveConnections?: boolean): Promise<void>;
+}
+
+/**
  * A `Bun.serve` `fetch` that sends requests under the warrant's `basePath` to the warrant and every
  * other request to `app`, with Bun's `server` passed through.
  *
@@ -35,7 +56,7 @@ export { modPow } from "./node-crypto.ts";
  * Bun.serve({ fetch: route(warrant, warrant.protect((request, { user }) => new Response(`Hello ${user.username}`))) });
  * ```
  */
-export function route<Server>(
+export function route<Server = BunServer>(
   warrant: Warrant,
   app: (request: Request, server: Server) => Response | Promise<Response>,
 ): (request: Request, server: Server) => Promise<Response> {

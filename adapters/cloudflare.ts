@@ -20,7 +20,15 @@ import { createStorage, type Storage } from "unstorage";
 import cloudflareKVBinding from "unstorage/drivers/cloudflare-kv-binding";
 import type { Counters, Hit } from "../src/counters.ts";
 import { setClientAddress } from "../src/http/client-address.ts";
-import { createWarrant, type Warrant, type WarrantOptions } from "../src/mod.ts";
+import {
+  createWarrant,
+  type DefaultAttributeMapping,
+  type ObjectSchema,
+  type SessionUser,
+  type Warrant,
+  type WarrantOptions,
+  type WarrantUser,
+} from "../src/mod.ts";
 
 /**
  * The part of a Workers KV namespace binding the storage uses. Declared here rather than taken from
@@ -63,7 +71,10 @@ export interface ExecutionContextLike {
  * const options: WorkerOptions = { userPoolId, clientId, secret, kv: "SESSIONS", kvPrefix: "warrant" };
  * ```
  */
-export type WorkerOptions = Omit<WarrantOptions, "storage" | "counters"> & {
+export type WorkerOptions<
+  M extends Readonly<Record<string, string>> = Readonly<Record<string, string>>,
+  S extends ObjectSchema | undefined = ObjectSchema | undefined,
+> = Omit<WarrantOptions<M, S>, "storage" | "counters"> & {
   /**
    * Atomic counters for rate limits and challenge attempts: a Durable Object namespace bound to
    * {@link WarrantCounters} (the binding, or its name in `env`), or any `Counters`. KV cannot count:
@@ -89,9 +100,9 @@ export type WorkerOptions = Omit<WarrantOptions, "storage" | "counters"> & {
  * const app: WorkerApp<Env> = (request, { warrant }) => new Response("hello");
  * ```
  */
-export type WorkerApp<Env> = (
+export type WorkerApp<Env, U = SessionUser> = (
   request: Request,
-  context: { env: Env; ctx: ExecutionContextLike; warrant: Warrant },
+  context: { env: Env; ctx: ExecutionContextLike; warrant: Warrant<U> },
 ) => Response | Promise<Response>;
 
 /**
@@ -141,17 +152,18 @@ export function kvStorage(binding: KVNamespaceLike, prefix?: string): Storage {
  * );
  * ```
  */
-export function defineWorker<Env extends object>(
-  configure: (env: Env) => WorkerOptions,
-  app?: WorkerApp<Env>,
-): Worker<Env> {
+export function defineWorker<
+  Env extends object,
+  const M extends Readonly<Record<string, string>> = DefaultAttributeMapping,
+  S extends ObjectSchema | undefined = undefined,
+>(configure: (env: Env) => WorkerOptions<M, S>, app?: WorkerApp<Env, WarrantUser<M, S>>): Worker<Env> {
   // Keyed by the env object: workerd hands the same one to every request of an isolate, and a new one
   // (new bindings or variables) after a redeploy, which then gets its own warrant.
   const built = new WeakMap<Env, Warrant>();
   const warrantFor = (env: Env): Warrant => {
     let warrant = built.get(env);
     if (!warrant) {
-      const { kv, kvPrefix, storage, counters, ...options } = configure(env);
+      const { kv, kvPrefix, storage, counters, ...options } = configure(env) as WorkerOptions;
       const binding = typeof kv === "string" ? (env as Record<string, unknown>)[kv] : kv;
       if (kv !== undefined && !isKV(binding)) {
         throw new TypeError(
@@ -184,7 +196,8 @@ export function defineWorker<Env extends object>(
     async fetch(request, env, ctx) {
       const warrant = warrantFor(env);
       if (app && !underBase(new URL(request.url).pathname, warrant.config.basePath)) {
-        return app(request, { env, ctx, warrant });
+        // Typed as createWarrant types the options' users (a view of the same warrant).
+        return app(request, { env, ctx, warrant: warrant as unknown as Warrant<WarrantUser<M, S>> });
       }
       // Cloudflare sets CF-Connecting-IP itself, whatever the client sent: the per-address limit's address.
       return warrant.handler(setClientAddress(request, request.headers.get("cf-connecting-ip")));

@@ -2,10 +2,14 @@
  * @module
  * `npm run start:workers`: the demo as a module Worker. `defineWorker` builds the warrant once per isolate
  * from the bindings (the same variable names as `npm start`, set in wrangler.toml `[vars]`, `.dev.vars`
- * or `wrangler secret put`), with users and sessions in the `WARRANT_KV` namespace.
+ * or `wrangler secret put`), with users and sessions in the `WARRANT_KV` namespace and the rate limits'
+ * counters in the `WARRANT_COUNTERS` Durable Objects.
  */
 import { defineWorker, type KVNamespaceLike } from "../adapters/cloudflare.ts";
 import type { Warrant } from "../src/mod.ts";
+
+export { WarrantCounters } from "../adapters/cloudflare.ts";
+
 import { createDemoApp } from "./app.ts";
 import { type DemoEnv, optionsFromEnv } from "./config.ts";
 
@@ -35,6 +39,7 @@ export default defineWorker(
         : {}),
       kv: env.WARRANT_KV,
       kvPrefix: "warrant-demo",
+      counters: "WARRANT_COUNTERS",
     };
   },
   (request, { warrant }) => {

@@ -3,7 +3,8 @@
  * `npm run check:package`: the package as users will get it, checked on a clean copy of what publishes
  * (manifests, tsconfigs, src/, adapters/, README, LICENSE) so nothing local leaks in:
  *
- * 1. `npm run build` emits dist/ (ESM + .d.ts);
+ * 1. `npm pack` on a copy without dist/ runs `prepack` (`npm run build`), which emits dist/ (ESM +
+ *    .d.ts), and packs the build of every export;
  * 2. `npm pack --dry-run --json` lists only dist/, src/, adapters/, README.md, LICENSE and package.json,
  *    and every `exports` target;
  * 3. publint (strict) and `attw --pack` (ESM-only profile: the package has no CommonJS entry) pass;
@@ -63,14 +64,22 @@ const allowed = /^(dist|src|adapters)\/|^(README\.md|LICENSE|package\.json)$/;
 /** The checks, in order; each throws on failure. */
 export const checks: { name: string; run(dir: string): void }[] = [
   {
-    name: "npm run build emits ESM and .d.ts for every export into dist/",
+    name: "npm pack without dist/ builds it first (prepack: npm run build) and packs ESM and .d.ts for every export",
     run(dir) {
-      sh(dir, process.execPath, ["--import", "tsx", "scripts/build.ts"]);
+      rmSync(join(dir, "dist"), { recursive: true, force: true });
+      // The JSON report is on stdout; npm's lifecycle banners and tsc's output are not JSON.
+      const pack = spawnSync("npm", ["pack", "--dry-run", "--json"], { cwd: dir, encoding: "utf8" });
+      if (pack.status !== 0)
+        throw new Error(`npm pack failed (${pack.status}):\n${pack.stdout}${pack.stderr}`);
+      const [report] = JSON.parse(pack.stdout.slice(pack.stdout.indexOf("[")));
+      const files = new Set<string>(report.files.map((f: { path: string }) => f.path));
       const pkg = JSON.parse(readFileSync(join(dir, "package.json"), "utf8"));
       for (const [key, target] of Object.entries(pkg.exports as Record<string, unknown>)) {
         if (typeof target === "string") continue;
         for (const file of Object.values(target as Record<string, string>)) {
           if (!existsSync(join(dir, file))) throw new Error(`exports[${key}] → ${file} was not built`);
+          if (!files.has(file.replace(/^\.\//, "")))
+            throw new Error(`exports[${key}] → ${file} is not in the packed tarball`);
         }
       }
     },

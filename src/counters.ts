@@ -8,6 +8,7 @@
  * Backends: {@link memoryCounters} (one process, bounded), {@link redisCounters} (INCRBY and PEXPIRE
  * in one Lua script, one round trip); Deno KV and Cloudflare Durable Objects in their adapters.
  */
+import { WarrantError } from "./errors.ts";
 
 /** What one hit returns. */
 export interface Hit {
@@ -181,9 +182,46 @@ export function countersOf(storage: unknown, now: () => number = Date.now): Coun
 /**
  * The counters a warrant uses: the `counters` option, else the storage's own ({@link countersOf}),
  * else counters of this process with one warning: several instances on that storage then each
- * count on their own (a limit of 10 becomes 10 per instance).
+ * count on their own (a limit of 10 becomes 10 per instance). Every call has the storage's deadline
+ * (`timeout` ms), and a failure is `storage_unavailable` (503), never a 500 and never "go ahead".
  */
-export function countersFor(storage: unknown, given: Counters | undefined, now: () => number): Counters {
+export function countersFor(
+  storage: unknown,
+  given: Counters | undefined,
+  now: () => number,
+  timeout = 3000,
+): Counters {
+  return withDeadline(pick(storage, given, now), timeout);
+}
+
+function withDeadline(counters: Counters, timeout: number): Counters {
+  const guard = <T>(work: () => Promise<T>): Promise<T> =>
+    new Promise<T>((resolve, reject) => {
+      const fail = (cause: unknown) =>
+        reject(new WarrantError("storage_unavailable", "the counters are unavailable", { cause }));
+      const timer = setTimeout(
+        () => fail(new Error(`counters did not answer within ${timeout} ms`)),
+        timeout,
+      );
+      work().then(
+        (value) => {
+          clearTimeout(timer);
+          resolve(value);
+        },
+        (cause) => {
+          clearTimeout(timer);
+          fail(cause);
+        },
+      );
+    });
+  return {
+    hit: (key, windowMs) => guard(() => counters.hit(key, windowMs)),
+    release: (key) => guard(() => counters.release(key)),
+    reset: (key) => guard(() => counters.reset(key)),
+  };
+}
+
+function pick(storage: unknown, given: Counters | undefined, now: () => number): Counters {
   if (given) return given;
   const own = countersOf(storage, now);
   if (own) return own;

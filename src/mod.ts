@@ -18,6 +18,15 @@ export type { Counters, Hit, MemoryCountersOptions, RedisLike } from "./counters
 export { memoryCounters, redisCounters } from "./counters.ts";
 export type { WarrantErrorCode } from "./errors.ts";
 export { errorCodes, WarrantError } from "./errors.ts";
+export type {
+  EventBase,
+  EventListeners,
+  EventName,
+  EventUser,
+  SessionEndReason,
+  WarrantEventMap,
+} from "./events.ts";
+export { eventDeadline, eventNames } from "./events.ts";
 export type { BearerContext, BearerOptions } from "./http/bearer.ts";
 export { setClientAddress } from "./http/client-address.ts";
 export type { ApiErrorCode } from "./http/context.ts";
@@ -33,8 +42,10 @@ export type {
   WarrantExtension,
 } from "./http/extensions.ts";
 export { safeNext } from "./http/next.ts";
-export type { ProtectContext } from "./http/protect.ts";
+export type { ProtectContext, ProtectedHandler } from "./http/protect.ts";
 export { challengeAttempts, challengeTtl, limits } from "./limits.ts";
+export type { LogFields, Logger, LoggerOptions, LogLevel } from "./logger.ts";
+export { logLevels } from "./logger.ts";
 export type { ChallengeAnswer, ChallengeName, TotpSetup } from "./login/answers.ts";
 export { challengeNames, totpUri } from "./login/answers.ts";
 export type {
@@ -65,12 +76,20 @@ export type {
   Pages,
   ProfileItem,
 } from "./pages/pages.ts";
-export type { Text, TextKey } from "./pages/text.ts";
+export type { Text, TextKey, TextOverrides } from "./pages/text.ts";
 export { defaultText } from "./pages/text.ts";
 export type { TokenService } from "./sessions/refresh.ts";
 export type { NewSession } from "./sessions/session.ts";
 export type { Session, SessionInfo, SessionUser } from "./sessions/store.ts";
 export { mapAttributes, reverseMap } from "./users/mapping.ts";
 export type { LocalUser } from "./users/store.ts";
+export type {
+  DefaultAttributeMapping,
+  MappedFields,
+  StoredUser,
+  UserFields,
+  UserOf,
+  WarrantUser,
+} from "./users/types.ts";
 export type { Warrant } from "./warrant.ts";
 export { createWarrant } from "./warrant.ts";

@@ -9,6 +9,8 @@ import * as v from "valibot";
 /** The first factors of `USER_AUTH`, as Cognito names them (its `PREFERRED_CHALLENGE` values). */
 export const firstFactors = ["PASSWORD_SRP", "PASSWORD", "WEB_AUTHN", "EMAIL_OTP", "SMS_OTP"] as const;
 
+import { eventNames } from "./events.ts";
+import { logLevels } from "./logger.ts";
 import { pageNames } from "./pages/names.ts";
 
 const ms = v.pipe(
@@ -136,6 +138,24 @@ export const optionsSchema: v.GenericSchema<unknown, Record<string, unknown>> = 
     ),
     text: v.optional(v.record(v.string(), v.string("must be a string"))),
     onError: v.optional(v.function("must be a function")),
+    events: v.optional(
+      v.strictObject(
+        Object.fromEntries(eventNames.map((name) => [name, v.optional(v.function("must be a function"))])),
+        "must be an object of event listeners",
+      ),
+    ),
+    logger: v.optional(
+      v.union(
+        [
+          v.literal(false),
+          v.strictObject({
+            level: v.optional(v.picklist([...logLevels, "silent"])),
+            log: v.optional(v.function()),
+          }),
+        ],
+        `must be false or { level?: ${[...logLevels, "silent"].map((l) => `"${l}"`).join(" | ")}, log?: (level, message, fields) => void }`,
+      ),
+    ),
     modPow: v.optional(v.function("must be a function")),
     rateLimit: v.optional(
       v.union(

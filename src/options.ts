@@ -8,8 +8,11 @@ import * as v from "valibot";
 import type { ModPow } from "./cognito/srp.ts";
 import type { Counters } from "./counters.ts";
 import { WarrantError } from "./errors.ts";
+import { type EventListeners, eventNames } from "./events.ts";
+import { createLogger, type Logger, type LoggerOptions } from "./logger.ts";
 import { firstFactors, optionsSchema } from "./options-schema.ts";
 import type { Pages } from "./pages/pages.ts";
+import type { TextOverrides } from "./pages/text.ts";
 
 /** A valibot object schema, as `userSchema` takes. */
 export type ObjectSchema =
@@ -65,8 +68,14 @@ export { firstFactors };
 /** One of {@link firstFactors}. */
 export type FirstFactor = (typeof firstFactors)[number];
 
-/** Options of {@link createWarrant}. Every field is documented in the README's options table. */
-export interface WarrantOptions {
+/**
+ * Options of {@link createWarrant}. Every field is documented in the README's options table. `M` and `S`
+ * are the types of `attributeMapping` and `userSchema`, inferred by `createWarrant` to type its users.
+ */
+export interface WarrantOptions<
+  M extends Readonly<Record<string, string>> = Readonly<Record<string, string>>,
+  S extends ObjectSchema | undefined = ObjectSchema | undefined,
+> {
   /** The user pool, `<region>_<id>`; the region is derived from it. */
   userPoolId: string;
   /** The app client id. */
@@ -94,9 +103,9 @@ export interface WarrantOptions {
    */
   preferredChallenge?: FirstFactor;
   /** Cognito attribute → local field. @default { email: "email", given_name: "first_name", family_name: "last_name" } */
-  attributeMapping?: Record<string, string>;
+  attributeMapping?: M;
   /** valibot object schema of the stored local user's mapped fields. @default optional strings for the mapped fields */
-  userSchema?: ObjectSchema;
+  userSchema?: S;
   /** Create a local user on first login; when false unknown users cannot log in. @default true */
   createUnknownUsers?: boolean;
   /** Where users, sessions and challenges live. @default in-memory unstorage */
@@ -132,9 +141,22 @@ export interface WarrantOptions {
   refreshTokenRotation?: boolean;
   /** Render functions that replace built-in pages (any of `pageNames`: login, challenge, logout, profile, …). @default built-in */
   pages?: Partial<Pages>;
-  /** Replaces any text of the built-in pages (keys as in `defaultText`). @default English */
-  text?: Record<string, string>;
-  /** Called with each failed request's error and request id. @default one line on console.error, no secrets */
+  /**
+   * Replaces any text of the built-in pages: keys as in `defaultText`, `attr.<attribute>` labels, and the
+   * keys of the extensions' own tables. An unknown key is refused at construction. @default English
+   */
+  text?: TextOverrides;
+  /**
+   * Listeners for what happened: `login`, `logout`, `signUp`, `passwordChange`, `challenge`, `sessionEnd`.
+   * Each is awaited up to 1 s; an error is caught and logged, never breaking the response. @default {}
+   */
+  events?: EventListeners;
+  /**
+   * Levels and sink of the library's log lines; `false` silences it. At `"debug"` each Cognito exception is
+   * named with a configuration hint. @default { level: "warn" }, on the console
+   */
+  logger?: LoggerOptions | false;
+  /** Called with each failed request's error and request id. @default one line at the logger's error level, no secrets */
   onError?: (error: unknown, requestId: string) => void;
   /**
    * Limits on failed logins and challenge answers, per account and per client address (the address only
@@ -167,8 +189,15 @@ export interface WarrantOptions {
   extensions?: ExtensionBase[];
 }
 
+/** The default `attributeMapping` (django-warrant's), as a type: the field names are literal, so users are typed. */
+export type DefaultAttributeMapping = {
+  readonly email: "email";
+  readonly given_name: "first_name";
+  readonly family_name: "last_name";
+};
+
 /** The default Cognito attribute → local field mapping (django-warrant's). */
-export const defaultAttributeMapping: Readonly<Record<string, string>> = Object.freeze({
+export const defaultAttributeMapping: DefaultAttributeMapping = Object.freeze({
   email: "email",
   given_name: "first_name",
   family_name: "last_name",
@@ -211,6 +240,8 @@ export interface WarrantConfig {
   readonly pages: Readonly<Partial<Pages>>;
   readonly text: Readonly<Record<string, string>>;
   readonly onError: ((error: unknown, requestId: string) => void) | undefined;
+  readonly events: Readonly<EventListeners>;
+  readonly logger: Logger;
   readonly modPow: ModPow | undefined;
   readonly storageTimeout: number;
   readonly cognitoTimeout: number;
@@ -252,7 +283,9 @@ export function resolveConfig(options: WarrantOptions): WarrantConfig {
     const message =
       issue.type === "strict_object"
         ? issue.expected === "never"
-          ? "is not a known option"
+          ? issue.path?.[0]?.key === "events"
+            ? `is not a known event (${eventNames.join(", ")})`
+            : "is not a known option"
           : "is required"
         : issue.message;
     throw new WarrantError("invalid_options", `${pathOf(issue)} ${message}`);
@@ -311,8 +344,10 @@ export function resolveConfig(options: WarrantOptions): WarrantConfig {
     staffGroups: Object.freeze([...(o.staffGroups ?? ["admin"])]),
     refreshTokenRotation: o.refreshTokenRotation ?? false,
     pages: Object.freeze({ ...(o.pages ?? {}) }) as WarrantConfig["pages"],
-    text: Object.freeze({ ...(o.text ?? {}) }),
+    text: Object.freeze({ ...(o.text ?? {}) }) as WarrantConfig["text"],
     onError: o.onError as WarrantConfig["onError"],
+    events: Object.freeze({ ...((o.events as EventListeners | undefined) ?? {}) }),
+    logger: createLogger(o.logger as LoggerOptions | false | undefined),
     modPow: o.modPow as WarrantConfig["modPow"],
     storageTimeout: o.storageTimeout ?? 3000,
     cognitoTimeout: o.cognitoTimeout ?? 5000,

@@ -24,29 +24,42 @@ import { WarrantError } from "./errors.ts";
 import { createBearer } from "./http/bearer.ts";
 import { logError } from "./http/context.ts";
 import { createProtect } from "./http/protect.ts";
-import { resolveConfig, type WarrantOptions } from "./options.ts";
+import {
+  type DefaultAttributeMapping,
+  type ObjectSchema,
+  resolveConfig,
+  type WarrantOptions,
+} from "./options.ts";
 import { errorPage } from "./pages/html.ts";
 import { defaultText, type Text } from "./pages/text.ts";
 import { createCookies } from "./sessions/cookie.ts";
 import { createKeyring } from "./sessions/crypto.ts";
 import type { Refresh } from "./sessions/refresh.ts";
 import { createSessionCore } from "./sessions/session.ts";
-import { createSessions } from "./sessions/store.ts";
+import { createSessions, type SessionUser } from "./sessions/store.ts";
 import { createStore } from "./storage.ts";
+import type { WarrantUser } from "./users/types.ts";
 import type { Warrant } from "./warrant.ts";
 
 export type { BearerContext, BearerOptions } from "./http/bearer.ts";
 export type { ProtectContext, ProtectedHandler } from "./http/protect.ts";
 export type { Session, SessionUser } from "./sessions/store.ts";
+export type { UserOf, WarrantUser } from "./users/types.ts";
 
 /** Options of {@link createSessionReader}: the warrant's options, with the store it shares required. */
-export type SessionReaderOptions = WarrantOptions & { storage: Storage };
+export type SessionReaderOptions<
+  M extends Readonly<Record<string, string>> = Readonly<Record<string, string>>,
+  S extends ObjectSchema | undefined = ObjectSchema | undefined,
+> = WarrantOptions<M, S> & { storage: Storage };
 
 /**
  * What {@link createSessionReader} builds: the read side of `Warrant`. `getSession` does not refresh
  * tokens here (see the module doc); the others behave as the warrant's.
  */
-export type SessionReader = Pick<Warrant, "config" | "getSession" | "protect" | "verifyToken" | "bearer">;
+export type SessionReader<U = SessionUser> = Pick<
+  Warrant<U>,
+  "config" | "getSession" | "protect" | "verifyToken" | "bearer"
+>;
 
 /**
  * Builds a session reader over the store another warrant writes. The options are checked as
@@ -59,7 +72,15 @@ export type SessionReader = Pick<Warrant, "config" | "getSession" | "protect" | 
  * const session = await sessions.getSession(request);
  * ```
  */
-export function createSessionReader(options: SessionReaderOptions): SessionReader {
+export function createSessionReader<
+  const M extends Readonly<Record<string, string>> = DefaultAttributeMapping,
+  S extends ObjectSchema | undefined = undefined,
+>(options: SessionReaderOptions<M, S>): SessionReader<WarrantUser<M, S>> {
+  // Typed as createWarrant types its users: a view of the records the same options wrote.
+  return buildReader(options) as unknown as SessionReader<WarrantUser<M, S>>;
+}
+
+function buildReader(options: SessionReaderOptions): SessionReader {
   const config = resolveConfig(options);
   const store = createStore(options.storage, config.storageTimeout, config.now);
   const records = createSessions(config, store, createKeyring(config.secrets));
@@ -85,7 +106,7 @@ export function createSessionReader(options: SessionReaderOptions): SessionReade
       sessions,
       pages: { error: errorPage },
       text: { ...defaultText, ...config.text } as Text,
-      onError: config.onError ?? logError,
+      onError: config.onError ?? logError(config.logger),
     }),
     verifyToken: (token, tokenUse) => verifier.verify(token, tokenUse),
     bearer: createBearer(verifier),

@@ -8,6 +8,7 @@ import type { Tokens } from "./cognito/auth.ts";
 import { cognitoLoader, lazyVerifier } from "./cognito/load.ts";
 import type { TokenUse, VerifyResult } from "./cognito/verify.ts";
 import { countersFor } from "./counters.ts";
+import { emit, requestIdOf } from "./events.ts";
 import { type BearerContext, type BearerOptions, createBearer } from "./http/bearer.ts";
 import { tokenServices, type WarrantExtension } from "./http/extensions.ts";
 import { createHandler } from "./http/handler.ts";
@@ -23,7 +24,13 @@ import {
 } from "./login/authenticate.ts";
 import { createPendingChallenges } from "./login/pending.ts";
 import { memoryStorage } from "./memory.ts";
-import { resolveConfig, type WarrantConfig, type WarrantOptions } from "./options.ts";
+import {
+  type DefaultAttributeMapping,
+  type ObjectSchema,
+  resolveConfig,
+  type WarrantConfig,
+  type WarrantOptions,
+} from "./options.ts";
 import { createCookies } from "./sessions/cookie.ts";
 import { createKeyring } from "./sessions/crypto.ts";
 import { createRefresh } from "./sessions/refresh.ts";
@@ -31,9 +38,13 @@ import { createSessionCore, type NewSession } from "./sessions/session.ts";
 import { createSessions, type Session, type SessionInfo, type SessionUser } from "./sessions/store.ts";
 import { createStore } from "./storage.ts";
 import { type LocalUser, userKey } from "./users/store.ts";
+import type { StoredUser, WarrantUser } from "./users/types.ts";
 
-/** The warrant: everything `createWarrant` builds. */
-export interface Warrant {
+/**
+ * The warrant: everything `createWarrant` builds. `U` is its user type, inferred from `attributeMapping`
+ * and `userSchema` (see {@link WarrantUser}); `L` the local record's (see {@link StoredUser}).
+ */
+export interface Warrant<U = SessionUser, L = LocalUser> {
   readonly config: WarrantConfig;
   /**
    * Checks a username and password with Cognito (with `config.authFlow`) and mirrors the user locally
@@ -42,7 +53,7 @@ export interface Warrant {
    * `authFlow: "USER_AUTH"` the password may be left out: Cognito then asks for the preferred factor or
    * offers the ones this person can use (SELECT_CHALLENGE), each a challenge to answer.
    */
-  authenticate(username: string, password?: string, options?: AuthenticateOptions): Promise<AuthResult>;
+  authenticate(username: string, password?: string, options?: AuthenticateOptions): Promise<AuthResult<U>>;
   /**
    * Answers a pending challenge by its id. The id is single use: it is spent before Cognito sees the
    * answer, and any next step comes with a new id. The answer is validated first; a malformed one never
@@ -57,7 +68,7 @@ export interface Warrant {
    * }
    * ```
    */
-  respond(challengeId: string, answer: ChallengeAnswer): Promise<RespondResult>;
+  respond(challengeId: string, answer: ChallengeAnswer): Promise<RespondResult<U>>;
   /**
    * Looks at a pending challenge without answering or spending it, so a page can show the right form:
    * the same {@link PublicChallenge} `authenticate` or `respond` returned (never its Cognito session),
@@ -65,9 +76,9 @@ export interface Warrant {
    */
   pendingChallenge(challengeId: string): Promise<PublicChallenge | null>;
   /** Starts a session for a successful login; pass the request so the cookie fits the site (https or not). */
-  createSession(login: { user: SessionUser; tokens: Tokens }, request?: Request): Promise<NewSession>;
+  createSession(login: { user: SessionUser; tokens: Tokens }, request?: Request): Promise<NewSession<U>>;
   /** The request's session, tokens refreshed when needed; `null` when there is none. */
-  getSession(request: Request): Promise<Session | null>;
+  getSession(request: Request): Promise<Session<U> | null>;
   /** Ends the request's session and revokes its refresh token; returns the Set-Cookie that clears it. */
   logout(request: Request): Promise<{ cookie: string }>;
   /**
@@ -109,14 +120,14 @@ export interface Warrant {
    */
   endSession(username: string, handle: string): Promise<boolean>;
   /** The local record of a user, or null. */
-  getUser(username: string): Promise<LocalUser | null>;
+  getUser(username: string): Promise<L | null>;
   /**
    * The account routes under `basePath` as one `(Request) => Promise<Response>`; bound, so
    * `Bun.serve({ fetch: warrant.handler })` works. Anything it does not own answers 404.
    */
   readonly handler: (request: Request) => Promise<Response>;
   /** Runs `handler` only for a signed-in user; else 303 to the login page (HTML) or 401 (JSON). */
-  protect(handler: ProtectedHandler): (request: Request) => Promise<Response>;
+  protect(handler: ProtectedHandler<U>): (request: Request) => Promise<Response>;
   /**
    * Verifies a Cognito token an API caller sent (access by default): RS256, the pool's keys, issuer,
    * token use, client id and expiry.
@@ -131,6 +142,8 @@ export interface Warrant {
 
 /**
  * Builds a warrant. Options are checked here and a bad one throws, naming its path. Never touches the network.
+ * Its users are typed from the options: the fields `attributeMapping` names (write it inline, or
+ * `as const`, so the names are literal), with the types `userSchema` gives them.
  *
  * @example
  * ```ts
@@ -139,10 +152,26 @@ export interface Warrant {
  *   userPoolId: "eu-west-1_AbC123", clientId: "...", secret: env.WARRANT_SECRET,
  * });
  * const result = await warrant.authenticate("alice@example.com", "correct horse");
- * if (result.ok) console.log(result.user.first_name);
+ * if (result.ok) console.log(result.user.first_name); // string | undefined
  * ```
  */
-export function createWarrant(options: WarrantOptions): Warrant {
+export function createWarrant<
+  const M extends Readonly<Record<string, string>> = DefaultAttributeMapping,
+  S extends ObjectSchema | undefined = undefined,
+>(options: WarrantOptions<M, S>): Warrant<WarrantUser<M, S>, StoredUser<M, S>> {
+  return build(options) as unknown as Warrant<WarrantUser<M, S>, StoredUser<M, S>>;
+}
+
+const requestOf = (request: Request | undefined) => {
+  const requestId = requestIdOf(request);
+  return requestId ? { requestId } : {};
+};
+
+/**
+ * The untyped warrant. The typed one above is a view of it: every user it hands out was built from the
+ * mapping and checked by `userSchema` before it was stored (users/store.ts), which is what the types say.
+ */
+function build(options: WarrantOptions): Warrant {
   const config = resolveConfig(options);
   const storage = options.storage ?? memoryStorage({ now: config.now });
   const store = createStore(storage, config.storageTimeout, config.now);
@@ -153,7 +182,7 @@ export function createWarrant(options: WarrantOptions): Warrant {
   const services = tokenServices(config.extensions as readonly WarrantExtension[], config);
   const refresh = createRefresh({ config, store, records, cognito, tokenServices: services });
   const sessions = createSessionCore({ config, records, refresh, cookies, cognito, tokenServices: services });
-  const counters = countersFor(storage, config.counters, config.now);
+  const counters = countersFor(storage, config.counters, config.now, config.storageTimeout);
   const pending = createPendingChallenges({ store, keyring, now: config.now, counters });
   const signups = createPendingChallenges({ store, keyring, now: config.now, counters, prefix: "signups" });
   const answerer = (config.extensions as readonly WarrantExtension[]).find((e) => e.deviceAnswer);
@@ -185,7 +214,7 @@ export function createWarrant(options: WarrantOptions): Warrant {
     let warned = false;
     const check = memoryStoreWarning((message) => {
       warned = true;
-      console.warn(message);
+      config.logger.warn(message.replace(/^warrant: /, ""));
     });
     for (const origin of config.origins ?? []) check(origin);
     handler = (request) => {
@@ -198,7 +227,11 @@ export function createWarrant(options: WarrantOptions): Warrant {
     authenticate: login.authenticate,
     respond: login.respond,
     pendingChallenge: login.pendingChallenge,
-    createSession: sessions.start,
+    async createSession(login, request) {
+      const created = await sessions.start(login, request);
+      await emit(config, "login", { username: login.user.username, user: login.user, ...requestOf(request) });
+      return created;
+    },
     getSession: sessions.get,
     logout: sessions.end,
     signOutEverywhere: (username, options) => sessions.endAll(username, options),

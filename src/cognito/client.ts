@@ -14,7 +14,15 @@
  */
 
 import type { WarrantConfig } from "../options.ts";
-import { CognitoTimeout, classify, cognitoName, secretMismatch, toWarrantError } from "./errors.ts";
+import {
+  CognitoTimeout,
+  classify,
+  cognitoName,
+  configHint,
+  outageCause,
+  secretMismatch,
+  toWarrantError,
+} from "./errors.ts";
 import { CognitoIdentityProviderClient, InitiateAuthCommand } from "./sdk.ts";
 import { withSecretHash } from "./secret-hash.ts";
 import { createSrpClient } from "./srp.ts";
@@ -74,6 +82,28 @@ export function createCognito(
   const timeout = config.cognitoTimeout;
   // Once a call that authenticates the app client succeeds, the secret is known to be right.
   let secretOk = false;
+  const log = config.logger;
+  // Logins that failed in a row with one Cognito answer, while no login call has yet been answered with
+  // success (which proves pool, client and region right): the debug hint.
+  let loggedIn = false;
+  let streak = { name: "", count: 0 };
+  const debugFailure = (error: unknown, during: string) => {
+    if (!log.enabled("debug")) return;
+    const cognitoCode = cognitoName(error);
+    const what = cognitoCode ?? `no answer: ${outageCause(error)}`;
+    log.debug(`Cognito failed ${during}: ${what}`, { cognitoCode, hint: configHint(error, during) });
+    if (during !== "the login" || loggedIn || !cognitoCode) return;
+    streak =
+      streak.name === cognitoCode
+        ? { name: cognitoCode, count: streak.count + 1 }
+        : { name: cognitoCode, count: 1 };
+    if (streak.count === 5) {
+      log.debug(`every login so far failed the same way (${streak.count} × ${cognitoCode})`, {
+        cognitoCode,
+        hint: "wrong pool id or region?",
+      });
+    }
+  };
   let probing: Promise<"wrong" | "right" | "unknown"> | undefined;
 
   const probe = () => {
@@ -118,12 +148,19 @@ export function createCognito(
         try {
           const out = await within<Output>(sdk, command, Math.max(1, deadline - Date.now()));
           if (clientCall) secretOk = true;
+          if (options.during === "the login") loggedIn = true;
           return out;
         } catch (error) {
           const kind = classify(error);
           if (clientCall && !secretOk && cognitoName(error) === "NotAuthorizedException") {
             const verdict = await probe();
-            if (verdict === "wrong") throw secretMismatch(error);
+            if (verdict === "wrong") {
+              log.debug(`Cognito failed ${options.during}: NotAuthorizedException`, {
+                cognitoCode: "NotAuthorizedException",
+                hint: "secret hash mismatch: check clientSecret",
+              });
+              throw secretMismatch(error);
+            }
             if (verdict === "right") secretOk = true;
           }
           const transient = kind === "throttled" || kind === "unavailable";
@@ -133,6 +170,7 @@ export function createCognito(
             await sleep(wait);
             continue;
           }
+          debugFailure(error, options.during);
           if (options.raw) throw error;
           throw toWarrantError(error, options.during);
         }

@@ -149,3 +149,42 @@ export function wrongCurrentPassword(error: unknown): boolean {
       /incorrect|invalid password$/i.test(String((error as Error).message)))
   );
 }
+
+/**
+ * A configuration hint for a failed Cognito call, for the debug log: what the answer usually means when
+ * it is the setup's fault rather than the person's. Undefined when the answer is an expected one (a wrong
+ * password, a wrong code).
+ *
+ * @example
+ * ```ts
+ * configHint(Object.assign(new Error(), { name: "ResourceNotFoundException", $metadata: { httpStatusCode: 400 } }), "the login")
+ * // "no such client: check clientId (and userPoolId, region)"
+ * ```
+ */
+export function configHint(error: unknown, during: string): string | undefined {
+  const name = cognitoName(error);
+  if (name === undefined) {
+    const cause = outageCause(error);
+    if (cause === "ENOTFOUND" || cause === "EAI_AGAIN")
+      return "the Cognito host does not resolve: check region (from userPoolId) or endpoint";
+    if (cause === "ECONNREFUSED") return "nothing listens at the Cognito endpoint: check endpoint";
+    if (error instanceof CognitoTimeout)
+      return "no answer within cognitoTimeout: check endpoint and the network";
+    return undefined;
+  }
+  switch (name) {
+    case "ResourceNotFoundException":
+      return "no such client: check clientId (and userPoolId, region)";
+    case "InvalidParameterException":
+      return during === "the login"
+        ? "check that the app client allows options.authFlow (ALLOW_USER_SRP_AUTH, ALLOW_USER_PASSWORD_AUTH, …)"
+        : undefined;
+    case "UnrecognizedClientException":
+    case "InvalidSignatureException":
+    case "AccessDeniedException":
+    case "ExpiredTokenException":
+      return "the AWS credentials were refused: check options.credentials and their IAM policy";
+    default:
+      return undefined;
+  }
+}

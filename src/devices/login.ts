@@ -7,10 +7,10 @@
  */
 import type { RememberedDevice } from "../cognito/auth.ts";
 import { confirmDevice, setDeviceRemembered } from "../cognito/devices.ts";
+import { emit } from "../events.ts";
 import type { Ctx, RouteDeps } from "../http/context.ts";
 import type { FinishedLogin } from "../http/extensions.ts";
 import { coarseAgent } from "../sessions/agent.ts";
-import type { DeviceEvents } from "./events.ts";
 import { createDeviceStore, type DeviceEntry } from "./store.ts";
 
 /** The device this browser remembers for the name typed at login. */
@@ -32,12 +32,7 @@ const namesOf = (login: FinishedLogin): string[] => {
 };
 
 /** After a login: confirm a new device, remember it when asked; the device cookie to send. */
-export async function afterLogin(
-  ctx: Ctx,
-  deps: RouteDeps,
-  login: FinishedLogin,
-  events: DeviceEvents,
-): Promise<string[]> {
+export async function afterLogin(ctx: Ctx, deps: RouteDeps, login: FinishedLogin): Promise<string[]> {
   // Managed login has no device tracking of its own here.
   if (login.via) return [];
   const store = createDeviceStore(deps);
@@ -68,7 +63,11 @@ export async function afterLogin(
       const done = await setDeviceRemembered(cognito, token, entry.key, true);
       if (done.ok) {
         entry = { ...entry, remembered: true };
-        await events.emit("deviceRemembered", { username, deviceKey: entry.key, by: "user" }, ctx);
+        await emit(deps.config, "deviceRemembered", {
+          username,
+          deviceKey: entry.key,
+          requestId: ctx.requestId,
+        });
       }
     }
     return [await store.save(ctx, entry)];

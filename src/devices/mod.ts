@@ -20,19 +20,17 @@
  * import { devices } from "@warrant/cognito/devices";
  * const warrant = createWarrant({
  *   userPoolId: "eu-west-1_AbC123", clientId: "...", secret: env.WARRANT_SECRET,
- *   extensions: [devices({ on: { deviceRemembered: (e) => console.log("remembered", e.username) } })],
+ *   extensions: [devices()],
+ *   events: { deviceRemembered: (e) => console.log("remembered", e.username) },
  * });
  * ```
  */
 import { answerDeviceChallenge } from "../cognito/devices.ts";
-import type { RouteDeps } from "../http/context.ts";
 import type { WarrantExtension } from "../http/extensions.ts";
-import { type DeviceEventHandlers, deviceEvents } from "./events.ts";
 import { afterLogin, loginDevice } from "./login.ts";
 import { builtinSignedInPage, deviceText, rememberBox, type SignedInPage } from "./pages.ts";
 import { adminDevices, deviceRoutes } from "./routes.ts";
 
-export type { DeviceEventHandlers, DeviceEventMap } from "./events.ts";
 export type { SignedInPage, SignedInPageProps } from "./pages.ts";
 export { deviceText } from "./pages.ts";
 
@@ -46,8 +44,6 @@ export interface DevicesOptions {
   cognitoSessions?: boolean;
   /** Replaces the "where you're signed in" page. @default built-in */
   page?: SignedInPage;
-  /** Handlers of the extension's events: `deviceRemembered`, `deviceForgotten`, `sessionEnded`. @default none */
-  on?: DeviceEventHandlers;
 }
 
 /** MFA steps where "remember this browser" is offered. */
@@ -62,28 +58,22 @@ const mfaSteps = new Set(["SOFTWARE_TOKEN_MFA", "SMS_MFA", "EMAIL_OTP", "MFA_SET
  * ```
  */
 export function devices(options: DevicesOptions = {}): WarrantExtension {
-  let onError: RouteDeps["onError"] | undefined;
-  const events = deviceEvents(options.on ?? {}, () => onError);
   const routeOptions = {
     page: options.page ?? builtinSignedInPage,
     cognitoSessions: options.cognitoSessions === true,
-    events,
   };
   return {
     name: "devices",
     text: deviceText,
     profileLinks: [{ path: "/sessions", text: "devices.link" }],
-    routes(deps) {
-      onError = deps.onError;
-      return deviceRoutes(deps, routeOptions);
-    },
+    routes: (deps) => deviceRoutes(deps, routeOptions),
     adminUser: (deps) => adminDevices(deps, routeOptions),
     challengeStep(challenge, context) {
       if (!mfaSteps.has(challenge.name)) return undefined;
       return { html: "", field: rememberBox({ ...deviceText, ...context.text }) };
     },
     loginDevice,
-    afterLogin: (ctx, deps, login) => afterLogin(ctx, deps, login, events),
+    afterLogin,
     deviceAnswer: (config, cognito) => async (challenge, device) =>
       answerDeviceChallenge((await cognito()).client, config, challenge, device),
   };

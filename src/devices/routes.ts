@@ -21,6 +21,7 @@ import {
   type NotAvailable,
   revokeCognitoSession,
 } from "../cognito/devices.ts";
+import { emit } from "../events.ts";
 import {
   type Ctx,
   fail,
@@ -36,7 +37,6 @@ import { Refusal, signedIn, signedInPost } from "../http/guards.ts";
 import type { Routes } from "../http/router.ts";
 import { escapeHtml } from "../pages/html.ts";
 import { type Session, SessionInvalid } from "../sessions/store.ts";
-import type { DeviceEvents } from "./events.ts";
 import { button, cognitoItems, deviceItems, deviceText, type SignedInPage, sessionItems } from "./pages.ts";
 import { createDeviceStore } from "./store.ts";
 
@@ -50,7 +50,6 @@ const dones = ["ended", "endedOthers", "forgotten", "revoked"];
 export interface DeviceRouteOptions {
   page: SignedInPage;
   cognitoSessions: boolean;
-  events: DeviceEvents;
 }
 
 /** The "where you're signed in" route group. */
@@ -133,17 +132,11 @@ export function deviceRoutes(deps: RouteDeps, options: DeviceRouteOptions): Rout
           // This session ends with "sign out"; here only the others.
           if (!handlePattern.test(handle) || handle === current) return notFound();
           if (!(await deps.sessions.endOne(username, handle))) return notFound();
-          await options.events.emit("sessionEnded", { username, by: "user", handle, reason: "ended" }, ctx);
           done = "ended";
         } else if (action === "end-others") {
           const others = (await deps.sessions.list(username)).filter((s) => s.id !== current);
           for (const other of others) {
-            if (await deps.sessions.endOne(username, other.id))
-              await options.events.emit(
-                "sessionEnded",
-                { username, by: "user", handle: other.id, reason: "ended_others" },
-                ctx,
-              );
+            await deps.sessions.endOne(username, other.id);
           }
           done = "endedOthers";
         } else if (action === "forget") {
@@ -158,7 +151,12 @@ export function deviceRoutes(deps: RouteDeps, options: DeviceRouteOptions): Rout
           if (!gone) return notFound();
           const here = await store.find(ctx, username);
           if (here?.key === deviceKey) await store.drop(ctx, here);
-          await options.events.emit("deviceForgotten", { username, deviceKey, by: "user" }, ctx);
+          await emit(deps.config, "deviceForgotten", {
+            username,
+            deviceKey,
+            by: "user",
+            requestId: ctx.requestId,
+          });
           done = "forgotten";
         } else if (action === "revoke" && options.cognitoSessions) {
           const id = body.fields.session ?? "";
@@ -170,11 +168,7 @@ export function deviceRoutes(deps: RouteDeps, options: DeviceRouteOptions): Rout
             await revokeCognitoSession((await deps.cognito()).client, token, id),
           );
           if (!gone) return notFound();
-          await options.events.emit(
-            "sessionEnded",
-            { username, by: "user", cognitoSession: id, reason: "ended" },
-            ctx,
-          );
+          await emit(deps.config, "cognitoSessionEnd", { username, by: "user", requestId: ctx.requestId });
           done = "revoked";
         } else {
           return fail(ctx, deps, 400, deps.text["error.badRequest"]);
@@ -233,21 +227,11 @@ ${cognitoItems(text, inCognito, (s) => form({ action: "devices.revoke", session:
         const handle = fields.handle ?? "";
         if (!handlePattern.test(handle) || !(await deps.sessions.endOne(user.username, handle)))
           return fail(ctx, deps, 404, deps.text["error.notFound"]);
-        await options.events.emit(
-          "sessionEnded",
-          { username: user.username, by: "staff", handle, reason: "ended" },
-          ctx,
-        );
         return undefined;
       },
-      async endAll(ctx, user) {
+      async endAll(_ctx, user) {
         for (const s of await deps.sessions.list(user.username)) {
-          if (await deps.sessions.endOne(user.username, s.id))
-            await options.events.emit(
-              "sessionEnded",
-              { username: user.username, by: "staff", handle: s.id, reason: "ended_all" },
-              ctx,
-            );
+          await deps.sessions.endOne(user.username, s.id);
         }
         return undefined;
       },
@@ -256,11 +240,12 @@ ${cognitoItems(text, inCognito, (s) => form({ action: "devices.revoke", session:
         if (!deviceKeyPattern.test(deviceKey)) return fail(ctx, deps, 404, deps.text["error.notFound"]);
         const gone = await adminForgetDevice(await cognito(), deps.config, user.username, deviceKey);
         if (!gone.ok) return fail(ctx, deps, 404, deps.text["error.notFound"]);
-        await options.events.emit(
-          "deviceForgotten",
-          { username: user.username, deviceKey, by: "staff" },
-          ctx,
-        );
+        await emit(deps.config, "deviceForgotten", {
+          username: user.username,
+          deviceKey,
+          by: "staff",
+          requestId: ctx.requestId,
+        });
         return undefined;
       },
       async revoke(ctx, user, fields) {
@@ -269,11 +254,11 @@ ${cognitoItems(text, inCognito, (s) => form({ action: "devices.revoke", session:
           return fail(ctx, deps, 404, deps.text["error.notFound"]);
         const gone = await adminRevokeCognitoSession(await cognito(), deps.config, user.username, id);
         if (!gone.ok) return fail(ctx, deps, 404, deps.text["error.notFound"]);
-        await options.events.emit(
-          "sessionEnded",
-          { username: user.username, by: "staff", cognitoSession: id, reason: "ended" },
-          ctx,
-        );
+        await emit(deps.config, "cognitoSessionEnd", {
+          username: user.username,
+          by: "staff",
+          requestId: ctx.requestId,
+        });
         return undefined;
       },
     },

@@ -7,6 +7,8 @@
 import type { LoadCognito } from "../cognito/load.ts";
 import type { Verifier } from "../cognito/verify.ts";
 import { WarrantError } from "../errors.ts";
+import { tagRequest } from "../events.ts";
+import type { Logger } from "../logger.ts";
 import type { LoginCore } from "../login/authenticate.ts";
 import type { WarrantConfig } from "../options.ts";
 import type { LoginButton, PageContext, PageProps, Pages } from "../pages/pages.ts";
@@ -140,11 +142,21 @@ export interface GuardDeps extends FailDeps {
   readonly onError: (error: unknown, requestId: string) => void;
 }
 
-/** The default `onError`: one line with the code and our own message, never a cause (it may hold Cognito's text). */
-export function logError(error: unknown, requestId: string): void {
-  const what =
-    error instanceof WarrantError ? `${error.code}: ${error.message}` : ((error as Error)?.name ?? "Error");
-  console.error(`warrant: request ${requestId} failed (${what})`);
+/**
+ * The default `onError`: one line at the logger's error level with the code and our own message, never
+ * a cause (it may hold Cognito's text).
+ */
+export function logError(logger: Logger): (error: unknown, requestId: string) => void {
+  return (error, requestId) => {
+    const what =
+      error instanceof WarrantError
+        ? `${error.code}: ${error.message.replace(/^warrant: /, "")}`
+        : ((error as Error)?.name ?? "Error");
+    logger.error(`request ${requestId} failed (${what})`, {
+      requestId,
+      ...(error instanceof WarrantError && error.cognitoCode ? { cognitoCode: error.cognitoCode } : {}),
+    });
+  };
 }
 
 /** A short random id that ties a response to its log line. */
@@ -162,10 +174,12 @@ export function createContext(
   params: Record<string, string> = {},
   url: URL = new URL(request.url),
 ): Ctx {
+  const requestId = newRequestId();
+  tagRequest(request, requestId);
   return {
     request,
     url,
-    requestId: newRequestId(),
+    requestId,
     json: wantsJson(request),
     secure: isSecure(request, deps.config.origins),
     cookies: [],

@@ -6,10 +6,11 @@
 import type { LoadCognito } from "../cognito/load.ts";
 import type { Verifier } from "../cognito/verify.ts";
 import type { Counters } from "../counters.ts";
+import { WarrantError } from "../errors.ts";
 import type { LoginCore } from "../login/authenticate.ts";
 import type { WarrantConfig } from "../options.ts";
 import { builtinPages, type Pages } from "../pages/pages.ts";
-import { defaultText, type Text } from "../pages/text.ts";
+import { defaultText, type Text, unknownTextKeys } from "../pages/text.ts";
 import type { Cookies } from "../sessions/cookie.ts";
 import type { Keyring } from "../sessions/crypto.ts";
 import type { SessionCore } from "../sessions/session.ts";
@@ -52,7 +53,16 @@ export interface Http {
 export function createHandler(services: HandlerServices): Http {
   const { config, counters, ...rest } = services;
   const extensions = extensionsOf(config);
-  const text = { ...defaultText, ...extensionText(extensions), ...config.text } as Text;
+  const known = { ...defaultText, ...extensionText(extensions) };
+  const unknown = unknownTextKeys(config.text, known);
+  if (unknown.length > 0) {
+    // A misspelt key would otherwise be ignored without a word, and the page keep its English text.
+    throw new WarrantError(
+      "invalid_options",
+      `options.text[${JSON.stringify(unknown[0])}] is not a known text key (the keys are those of defaultText, attr.<attribute>, managedLogin.provider.<name>, and the extensions' own)`,
+    );
+  }
+  const text = { ...known, ...config.text } as Text;
   const deps: RouteDeps = {
     ...rest,
     config,
@@ -63,7 +73,7 @@ export function createHandler(services: HandlerServices): Http {
     loginAdditions: (next) =>
       loginAdditions(extensions, { basePath: config.basePath, text, ...(next ? { next } : {}) }),
     afterLogout: (via, ctx) => extensions.find((e) => e.name === via)?.afterLogout?.(ctx, deps),
-    onError: config.onError ?? logError,
+    onError: config.onError ?? logError(config.logger),
   };
   const builtin = {
     ...loginRoutes(deps),

@@ -4,18 +4,21 @@
  * requests get a 303 to the login page with `next`; JSON/API requests get 401 with `WWW-Authenticate`;
  * a store or Cognito outage is a 503 with Retry-After, and the cookie is kept.
  */
-import type { Session } from "../sessions/store.ts";
+import type { Session, SessionUser } from "../sessions/store.ts";
 import { createContext, currentSession, type GuardDeps, unauthenticated } from "./context.ts";
 import { errorBoundary } from "./router.ts";
 
 /** What a protected handler receives besides the request. */
-export interface ProtectContext {
-  user: Session["user"];
-  session: Session;
+export interface ProtectContext<U = SessionUser> {
+  user: U;
+  session: Session<U>;
 }
 
 /** A handler of the application's, as `protect` takes it. */
-export type ProtectedHandler = (request: Request, context: ProtectContext) => Response | Promise<Response>;
+export type ProtectedHandler<U = SessionUser> = (
+  request: Request,
+  context: ProtectContext<U>,
+) => Response | Promise<Response>;
 
 /** Builds `protect` over the route services. */
 export function createProtect(

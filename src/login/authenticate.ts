@@ -42,10 +42,10 @@ const isAnotherWay = (answer: unknown): boolean =>
   Object.keys(answer).length === 1;
 
 /** The result of {@link LoginCore.authenticate}. */
-export type AuthResult =
+export type AuthResult<U = SessionUser> =
   | {
       ok: true;
-      user: SessionUser;
+      user: U;
       tokens: Tokens;
       /** A device Cognito registered at this login (device tracking): confirm it (the devices extension does). */
       newDevice?: NewDevice;
@@ -65,8 +65,8 @@ export type AuthResult =
  *   The old id is used up; answer again with `challenge.id` (a new id) while `attemptsLeft` > 0.
  * - `too_many_attempts`: the last allowed wrong answer; the challenge is gone.
  */
-export type RespondResult =
-  | AuthResult
+export type RespondResult<U = SessionUser> =
+  | AuthResult<U>
   | { ok: false; reason: "challenge_expired" | "too_many_attempts" }
   | { ok: false; reason: "invalid_answer"; issues: string[]; challenge: PublicChallenge }
   | {

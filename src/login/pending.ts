@@ -103,11 +103,14 @@ export function createPendingChallenges(deps: {
       if (spent.has(key)) return false;
       spent.set(key, t + challengeTtl * 1000);
       // Atomic on the backend: of every instance claiming this id, exactly the first sees 1.
-      const { count } = await counters.hit(
-        `${prefix}-claims:${key.slice(prefix.length + 1)}`,
-        challengeTtl * 1000,
-      );
-      return count === 1;
+      try {
+        const claims = `${prefix}-claims:${key.slice(prefix.length + 1)}`;
+        return (await counters.hit(claims, challengeTtl * 1000)).count === 1;
+      } catch (error) {
+        // An outage (503) is not an answer: the challenge stays answerable once the counters are back.
+        spent.delete(key);
+        throw error;
+      }
     },
 
     async attempt(record) {

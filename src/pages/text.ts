@@ -164,6 +164,48 @@ export type TextKey = keyof typeof defaultText;
 export type Text = Record<TextKey, string> & Record<string, string>;
 
 /**
+ * The key families open beyond {@link defaultText}: a label per Cognito attribute (`attr.custom:plan`), and
+ * the extensions' own tables, each under its prefix. A new extension with text adds its prefix here.
+ */
+export const openTextPrefixes = [
+  "attr.",
+  "passkeys.",
+  "managedLogin.",
+  "apiGateway.",
+  "admin.done.",
+] as const;
+
+/** `options.text`: any key of {@link defaultText}, or one in an {@link openTextPrefixes} family. */
+export type TextOverrides = { [K in TextKey]?: string } & {
+  [K in `${(typeof openTextPrefixes)[number]}${string}`]?: string;
+};
+
+/**
+ * The key families whose members no table lists, since they name something of the app's: a Cognito
+ * attribute's label (`attr.custom:plan`), a managed-login provider's button (`managedLogin.provider.Google`).
+ */
+export const freeTextPrefixes: readonly string[] = ["attr.", "managedLogin.provider."];
+
+/**
+ * The keys of `overrides` that no table knows: not in `known` (the built-in and the extensions' text),
+ * and not in a {@link freeTextPrefixes} family. The extensions' other keys are checked against their
+ * tables, so a typo in one is found too.
+ *
+ * @example
+ * ```ts
+ * unknownTextKeys({ "login.titel": "x", "attr.custom:plan": "Plan" }, defaultText) // ["login.titel"]
+ * ```
+ */
+export function unknownTextKeys(
+  overrides: Readonly<Record<string, string>>,
+  known: Readonly<Record<string, string>>,
+): string[] {
+  return Object.keys(overrides).filter(
+    (key) => !Object.hasOwn(known, key) && !freeTextPrefixes.some((prefix) => key.startsWith(prefix)),
+  );
+}
+
+/**
  * A text with its `{name}` placeholders filled in; unknown placeholders stay as they are.
  *
  * @example

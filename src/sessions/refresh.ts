@@ -16,6 +16,7 @@ import type { RefreshResult } from "../cognito/auth.ts";
 import { groupsOf, unverifiedClaims } from "../cognito/jwt.ts";
 import type { LoadCognito } from "../cognito/load.ts";
 import { WarrantError } from "../errors.ts";
+import { emit } from "../events.ts";
 import type { WarrantConfig } from "../options.ts";
 import type { Store } from "../storage.ts";
 import { type LocalUser, userKey } from "../users/store.ts";
@@ -122,6 +123,7 @@ export function createRefresh(deps: {
     } catch (error) {
       if (!(error instanceof SessionInvalid)) throw error;
       await records.destroy(id, current);
+      await emit(config, "sessionEnd", { username: current.username, reason: "invalid" });
       return null;
     }
     let result: RefreshResult;
@@ -139,6 +141,7 @@ export function createRefresh(deps: {
       const newer = await newerTokens(id, tokens.refreshToken);
       if (newer !== undefined) return newer;
       await records.destroy(id, current);
+      await emit(config, "sessionEnd", { username: current.username, reason: "refresh_refused" });
       return null;
     }
     const fresh = result.tokens;

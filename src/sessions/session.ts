@@ -8,6 +8,7 @@
  */
 import type { Tokens } from "../cognito/auth.ts";
 import type { LoadCognito } from "../cognito/load.ts";
+import { emit, requestIdOf, type SessionEndReason } from "../events.ts";
 import type { WarrantConfig } from "../options.ts";
 import { coarseAgent } from "./agent.ts";
 import { type Cookies, isSecure } from "./cookie.ts";
@@ -28,11 +29,11 @@ const staleLimit = 10_000;
 const stale = Symbol("stale");
 
 /** What `createSession` hands back: the token for the cookie and the Set-Cookie header value. */
-export interface NewSession {
+export interface NewSession<U = SessionUser> {
   token: string;
   /** A ready `Set-Cookie` header value. */
   cookie: string;
-  session: Session;
+  session: Session<U>;
 }
 
 /** A successful login, as a session starts from it. */
@@ -60,7 +61,10 @@ export interface SessionCore {
    * Cognito (AdminUserGlobalSignOut with the configured credentials, else GlobalSignOut with
    * `accessToken` when given; best effort: an outage there still ends them here). How many were listed.
    */
-  endAll(username: string, options?: { accessToken?: string | undefined }): Promise<number>;
+  endAll(
+    username: string,
+    options?: { accessToken?: string | undefined; reason?: SessionEndReason; request?: Request },
+  ): Promise<number>;
   /** The user's live sessions, oldest first; `current` marks the request's own. */
   list(username: string, request?: Request): Promise<SessionInfo[]>;
   /** Ends one of the user's sessions by its handle (its refresh token revoked); false when none has it. */
@@ -70,6 +74,12 @@ export interface SessionCore {
   /** How many sessions a user has in this store. */
   count(username: string): Promise<number>;
 }
+
+/** The request id of `request`, as an event field. */
+const tag = (request: Request | undefined) => {
+  const requestId = requestIdOf(request);
+  return requestId ? { requestId } : {};
+};
 
 /** Builds the session core. */
 export function createSessionCore(deps: {
@@ -131,7 +141,10 @@ export function createSessionCore(deps: {
       const previous = idOf(request);
       if (previous) {
         const old = await records.read(previous);
-        if (old) await records.destroy(previous, old);
+        if (old) {
+          await records.destroy(previous, old);
+          await emit(config, "sessionEnd", { username: old.username, reason: "replaced", ...tag(request) });
+        }
       }
       return core.start(login, request);
     },
@@ -141,14 +154,24 @@ export function createSessionCore(deps: {
       const id = idOf(request);
       if (id) {
         const record = await records.read(id);
-        if (record) await endAndRevoke(id, record);
+        if (record) {
+          await endAndRevoke(id, record);
+          await emit(config, "logout", { username: record.username, ...tag(request) });
+          await emit(config, "sessionEnd", { username: record.username, reason: "logout", ...tag(request) });
+        }
       }
       return { cookie: cookies.expire("session", secure) };
     },
 
-    discard: (id) => records.destroy(id),
+    async discard(id, username) {
+      await records.destroy(id);
+      await emit(config, "sessionEnd", { username, reason: "revoked" });
+    },
     async endAll(username, options = {}) {
       const ended = await records.destroyAll(username);
+      const reason = options.reason ?? "signed_out_everywhere";
+      if (ended > 0)
+        await emit(config, "sessionEnd", { username, reason, count: ended, ...tag(options.request) });
       // Best effort: the local end above already holds on every instance; this ends what the store
       // never saw (tokens held elsewhere) at their next refresh.
       try {
@@ -178,6 +201,7 @@ export function createSessionCore(deps: {
       const found = await records.find(username, handle);
       if (!found) return false;
       await endAndRevoke(found.id, found.record);
+      await emit(config, "sessionEnd", { username, reason: "end_session" });
       return true;
     },
     updateUser: (id, user) => records.updateUser(id, user),

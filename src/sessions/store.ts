@@ -19,6 +19,7 @@
 import { sha256 } from "@oslojs/crypto/sha2";
 import { encodeBase64urlNoPadding, encodeHexLowerCase } from "@oslojs/encoding";
 import type { Tokens } from "../cognito/auth.ts";
+import { emit } from "../events.ts";
 import type { WarrantConfig } from "../options.ts";
 import type { Store } from "../storage.ts";
 import type { Keyring, Sealed } from "./crypto.ts";
@@ -55,13 +56,13 @@ export interface SessionRecord {
   via?: string;
 }
 
-/** A live session, as `getSession` returns it. */
-export interface Session {
+/** A live session, as `getSession` returns it; `U` is the warrant's user type (see `WarrantUser`). */
+export interface Session<U = SessionUser> {
   /** The storage id (hash of the cookie token; not the token). */
   readonly id: string;
   /** The session's name in {@link SessionInfo} lists (`listSessions`, `endSession`). */
   readonly handle: string;
-  readonly user: SessionUser;
+  readonly user: U;
   readonly createdAt: number;
   readonly lastSeenAt: number;
   /** When the session ends unless used again: the earlier of the idle and absolute limits (ms). */
@@ -279,12 +280,11 @@ export function createSessions(config: WarrantConfig, store: Store, keyring: Key
       ]);
       const now = config.now();
       const lastSeenAt = typeof seen === "number" && seen > record.lastSeenAt ? seen : record.lastSeenAt;
-      if (
-        now >= record.expiresAt ||
-        now >= lastSeenAt + idleMs ||
-        (typeof revoked === "number" && record.createdAt <= revoked)
-      ) {
+      const revokedNow = typeof revoked === "number" && record.createdAt <= revoked;
+      if (now >= record.expiresAt || now >= lastSeenAt + idleMs || revokedNow) {
         await removeKeys(id, record);
+        // A revoked one was announced by whoever ended them all (sessionEnd with its reason).
+        if (!revokedNow) await emit(config, "sessionEnd", { username: record.username, reason: "expired" });
         return null;
       }
       return lastSeenAt === record.lastSeenAt ? record : { ...record, lastSeenAt };

@@ -57,9 +57,9 @@ export async function startServer(
   label: string,
   command: string,
   args: string[],
-  options: { env?: Record<string, string | undefined>; cwd?: string } = {},
+  options: { env?: Record<string, string | undefined>; cwd?: string; port?: number } = {},
 ): Promise<DemoServer> {
-  const port = await freePort();
+  const port = options.port ?? (await freePort());
   const child = spawn(command, args, {
     cwd: options.cwd ?? root,
     detached: true,

@@ -12,6 +12,8 @@ declare const Deno: {
 
 storageContract({
   name: "deno-kv",
+  // Deno KV expires a key by its own clock (`expireIn`): the contract's moved clock cannot age it.
+  ownClock: true,
   async open() {
     const dir = await Deno.makeTempDir({ prefix: "warrant-contract-kv-" });
     const storage = denoKvStorage({ path: `${dir}/warrant.kv`, prefix: "warrant" });

@@ -48,16 +48,13 @@ before(async () => {
     now: clock.now,
     // The refresh test moves the clock a day on (cognito-local's tokens live 24 h).
     session: { idleTimeout: 3 * 86400, maxAge: 30 * 86400 },
-    extensions: [
-      devices({
-        cognitoSessions: true,
-        on: {
-          deviceRemembered: record("deviceRemembered"),
-          deviceForgotten: record("deviceForgotten"),
-          sessionEnded: record("sessionEnded"),
-        },
-      }),
-    ],
+    extensions: [devices({ cognitoSessions: true })],
+    events: {
+      deviceRemembered: record("deviceRemembered"),
+      deviceForgotten: record("deviceForgotten"),
+      sessionEnd: record("sessionEnd"),
+      cognitoSessionEnd: record("cognitoSessionEnd"),
+    },
   });
   handler = warrant.handler;
 });
@@ -137,15 +134,11 @@ describe("remembered devices", () => {
     assert.equal(device?.confirmed, true);
     assert.equal(device.remembered, true);
     assert.equal(device.name, "Chrome on Linux");
-    assert.deepEqual(events.at(-1), {
-      name: "deviceRemembered",
-      event: {
-        username: mfa.sub,
-        deviceKey: device.key,
-        by: "user",
-        requestId: events.at(-1)!.event.requestId,
-      },
-    });
+    const remembered = events.at(-1)!;
+    assert.equal(remembered.name, "deviceRemembered");
+    assert.equal(remembered.event.username, mfa.sub);
+    assert.equal(remembered.event.deviceKey, device.key);
+    assert.match(remembered.event.requestId, /^[0-9a-f]{16}$/);
     await signOut(a);
     const passed = fake.stats.devicePassed;
     assert.equal((await signIn(a, mfa.email)).askedForCode, false);
@@ -219,6 +212,7 @@ describe("remembered devices", () => {
     const forgot = await post(a, { action: "forget", device: mine.key });
     assert.equal(forgot.status, 303);
     assert.equal(events.at(-1)?.name, "deviceForgotten");
+    assert.equal(events.at(-1)?.event.by, "user");
     await signOut(a);
     assert.equal((await signIn(a, mfa.email)).askedForCode, true);
   });
@@ -316,8 +310,14 @@ describe("where you're signed in", () => {
     assert.equal(ended.status, 303);
     assert.equal((await signedInJson(two, "/accounts/session")).status, 401);
     assert.equal((await signedInJson(one, "/accounts/session")).status, 200);
-    assert.equal(events.at(-1)?.name, "sessionEnded");
-    assert.equal(events.at(-1)?.event.handle, theirs.id);
+    assert.deepEqual(
+      {
+        name: events.at(-1)?.name,
+        reason: events.at(-1)?.event.reason,
+        username: events.at(-1)?.event.username,
+      },
+      { name: "sessionEnd", reason: "end_session", username: plain.sub },
+    );
     // This session is ended by signing out, not here.
     const self = await post(one, { action: "end", handle: current[0].id });
     assert.equal(self.status, 404);
@@ -345,6 +345,7 @@ describe("where you're signed in", () => {
     const revoked = await post(one, { action: "revoke", session: other.id });
     assert.equal(revoked.status, 303);
     assert.ok(fake.sessionsOf(plain.sub).find((s) => s.id === other.id)?.revoked);
+    assert.equal(events.at(-1)?.name, "cognitoSessionEnd");
   });
 
   test("bad input → 4xx, never a 500", async () => {

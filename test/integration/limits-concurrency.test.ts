@@ -29,7 +29,7 @@ describe("attempt limits across two instances on one Redis", () => {
       const linked: Storage = slow
         ? {
             ...storage,
-            removeItem: async (key, opts) => {
+            removeItem: async (key: string, opts?: Parameters<Storage["removeItem"]>[1]) => {
               await new Promise((r) => setTimeout(r, 100));
               return storage.removeItem(key, opts);
             },

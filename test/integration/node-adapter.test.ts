@@ -8,6 +8,7 @@ import { connect } from "node:net";
 import { after, before, describe, it } from "node:test";
 import express from "express";
 import { serve, toNodeListener } from "../../adapters/node.ts";
+import { remoteAddress } from "../../src/http/client-address.ts";
 import { csrfOf } from "../support/browser-client.ts";
 import { createEnv, type Env, email, PASSWORD, warrantFor } from "../support/setup.ts";
 
@@ -124,6 +125,18 @@ describe("Node adapter", () => {
     } finally {
       server.closeAllConnections();
       await new Promise((r) => server.close(r));
+    }
+  });
+
+  it("hands the warrant the TCP peer's address, never a header the client wrote", async () => {
+    const server = await serve(async (request) => new Response(remoteAddress(request) ?? "none"), {
+      port: 0,
+    });
+    try {
+      const res = await fetch(`${server.url}/accounts/login`, { headers: { "x-forwarded-for": "6.6.6.6" } });
+      assert.match(await res.text(), /^(::ffff:)?127\.0\.0\.1$/);
+    } finally {
+      await server.close();
     }
   });
 

@@ -6,6 +6,10 @@
  *
  * The snippets are the README's own fenced blocks tagged ```ts title=node.ts, ```ts title=bun.ts,
  * ```ts title=deno.ts and ```json title=deno.json: what a reader copies is what runs here.
+ *
+ * The package is also loaded with import() and with require() (the `default` export condition; Node
+ * ^20.19 and >=22.12 load ESM through require), on this Node and on Node 22 and 24 from the npm registry,
+ * which also run the Node snippet with their own type stripping (no tsx).
  */
 import assert from "node:assert/strict";
 import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
@@ -15,6 +19,7 @@ import { after, before, describe, it } from "node:test";
 import { fileURLToPath } from "node:url";
 import { copyPackage, type PackageCopy, sh } from "../../scripts/check-package.ts";
 import { startServer } from "../conformance/servers.ts";
+import { nodeBinary } from "../support/node-runtimes.ts";
 import { SECRET } from "../support/setup.ts";
 
 const root = fileURLToPath(new URL("../../", import.meta.url));
@@ -28,6 +33,25 @@ export function snippet(file: string): { text: string; from: string } {
   );
   if (!block) throw new Error(`README.md has no block tagged title=${file}`);
   return { text: block[1]!, from: "README.md" };
+}
+
+/** Loads the package both ways and serves the login page from a warrant, without Cognito. */
+const smoke = `import { createRequire } from "node:module";
+const require = createRequire(import.meta.url);
+const esm = await import("@warrant/cognito");
+const cjs = require("@warrant/cognito");
+const { modPow } = require("@warrant/cognito/adapters/node");
+const warrant = esm.createWarrant({ userPoolId: "eu-west-1_Smoke", clientId: "smoke", secret: "x".repeat(32), modPow, origins: ["http://localhost"] });
+const res = await warrant.handler(new Request("http://localhost/accounts/login"));
+console.log(JSON.stringify({ node: process.version, same: esm.createWarrant === cjs.createWarrant, status: res.status, csrf: /name="csrf"/.test(await res.text()) }));
+`;
+
+/** Runs the smoke scripts on a Node binary; what they printed. */
+function smokeOn(node: string, project: string) {
+  const out = sh(project, node, ["smoke.mjs"]);
+  const line = out.split("\n").find((l) => l.startsWith("{"))!;
+  const cjs = sh(project, node, ["smoke.cjs"]);
+  return { ...JSON.parse(line), ...JSON.parse(cjs.split("\n").find((l) => l.startsWith("{"))!) };
 }
 
 const env = {
@@ -72,6 +96,11 @@ describe("the packed package in a fresh project", () => {
       "--ignore-scripts",
     ]);
     for (const file of ["node.ts", "bun.ts"]) writeFileSync(join(project, file), snippet(file).text);
+    writeFileSync(join(project, "smoke.mjs"), smoke);
+    writeFileSync(
+      join(project, "smoke.cjs"),
+      'const { createWarrant } = require("@warrant/cognito");\nconst { toNodeListener } = require("@warrant/cognito/adapters/node");\nconsole.log(JSON.stringify({ cjs: typeof createWarrant, listener: typeof toNodeListener }));\n',
+    );
   });
   after(() => {
     copy?.remove();
@@ -121,6 +150,42 @@ describe("the packed package in a fresh project", () => {
       await server.stop();
     }
   });
+
+  it("loads with import() and require() on this Node (the `default` condition)", () => {
+    const result = smokeOn(process.execPath, project);
+    assert.deepEqual(result, {
+      node: process.version,
+      same: true,
+      status: 200,
+      csrf: true,
+      cjs: "function",
+      listener: "function",
+    });
+  });
+
+  for (const major of [22, 24]) {
+    it(`runs on Node ${major} (from the npm registry): import(), require(), and the Node snippet with Node's own type stripping`, async () => {
+      const node = nodeBinary(major);
+      const result = smokeOn(node, project);
+      assert.match(result.node, new RegExp(`^v${major}\\.`));
+      assert.deepEqual(
+        { ...result, node: undefined },
+        { node: undefined, same: true, status: 200, csrf: true, cjs: "function", listener: "function" },
+      );
+      const server = await startServer(`the Node snippet on Node ${major}`, node, ["node.ts"], {
+        cwd: project,
+        env,
+      });
+      try {
+        await assertServes(server.url);
+        const home = await fetch(`${server.url}/`, { redirect: "manual" });
+        assert.equal(home.status, 303);
+        await home.arrayBuffer();
+      } finally {
+        await server.stop();
+      }
+    });
+  }
 
   it(`runs the Bun snippet (${snippet("bun.ts").from})`, async () => {
     const server = await startServer("the Bun snippet", bin("bun"), ["bun.ts"], { cwd: project, env });

@@ -59,7 +59,8 @@ describe("manifests", () => {
       const built = source.replace(/^\.\//, "./dist/").replace(/\.ts$/, "");
       assert.deepEqual(
         pkg.exports[key],
-        { types: `${built}.d.ts`, import: `${built}.js` },
+        // `default` too: require() of the ESM build (Node ^20.19 / >=22.12) matches no `import` condition.
+        { types: `${built}.d.ts`, import: `${built}.js`, default: `${built}.js` },
         `package.json exports[${JSON.stringify(key)}] is not the build of ${source}`,
       );
     }
@@ -77,13 +78,16 @@ describe("manifests", () => {
     for (const [name, range] of Object.entries(pkg.dependencies as Record<string, string>)) {
       assert.equal(imports[name], `npm:${name}@${range}`, `deno.json imports["${name}"]`);
     }
+    // Optional peers (hono, for adapters/hono.ts) are mapped too, with their peer range.
+    const peers: Record<string, string> = pkg.peerDependencies ?? {};
+    for (const [name, range] of Object.entries(peers)) {
+      assert.equal(imports[name], `npm:${name}@${range}`, `deno.json imports["${name}"]`);
+    }
     for (const [specifier, target] of Object.entries(imports)) {
       const name = specifier.replace(/\/$/, "");
-      assert.ok(
-        name in pkg.dependencies,
-        `deno.json imports ${specifier}, which package.json does not depend on`,
-      );
-      if (specifier.endsWith("/")) assert.equal(target, `npm:/${name}@${pkg.dependencies[name]}/`);
+      const range = pkg.dependencies[name] ?? peers[name];
+      assert.ok(range, `deno.json imports ${specifier}, which package.json does not depend on`);
+      if (specifier.endsWith("/")) assert.equal(target, `npm:/${name}@${range}/`);
     }
   });
 });

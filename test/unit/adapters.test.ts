@@ -8,6 +8,7 @@ import { describe, it } from "node:test";
 import { route as bunRoute } from "../../adapters/bun.ts";
 import { defineWorker, type KVNamespaceLike } from "../../adapters/cloudflare.ts";
 import { route as denoRoute } from "../../adapters/deno.ts";
+import { remoteAddress } from "../../src/http/client-address.ts";
 import { createWarrant, type Warrant } from "../../src/mod.ts";
 
 const options = { userPoolId: "eu-west-1_Adapters", clientId: "adapters", secret: "s".repeat(32) };
@@ -79,5 +80,38 @@ describe("adapters", () => {
       worker.fetch(new Request("http://x/"), {}, ctx),
       /options\.kv must be a KV namespace/,
     );
+  });
+});
+
+describe("adapters hand the warrant the address they saw", () => {
+  const seeing = (): Warrant =>
+    Object.assign(createWarrant(options), {
+      handler: async (r: Request) => new Response(remoteAddress(r) ?? "none"),
+    });
+
+  it("bun route(): Bun's server.requestIP", async () => {
+    const fetch = bunRoute(seeing(), () => new Response("app"));
+    const server = { requestIP: () => ({ address: "192.0.2.10", port: 1 }) };
+    const res = await fetch(
+      new Request("http://x/accounts/login", { headers: { "x-forwarded-for": "6.6.6.6" } }),
+      server,
+    );
+    assert.equal(await res.text(), "192.0.2.10");
+  });
+
+  it("deno route(): Deno's info.remoteAddr", async () => {
+    const fetch = denoRoute(seeing(), () => new Response("app"));
+    const info = { remoteAddr: { transport: "tcp", hostname: "192.0.2.11", port: 1 } };
+    assert.equal(await (await fetch(new Request("http://x/accounts/login"), info)).text(), "192.0.2.11");
+  });
+
+  it("defineWorker: CF-Connecting-IP, which Cloudflare sets", async () => {
+    const worker = defineWorker(() => ({ ...options, kv: memoryKV() }));
+    const request = new Request("http://x/accounts/session", {
+      headers: { "cf-connecting-ip": "192.0.2.12" },
+    });
+    const response = await worker.fetch(request, {}, ctx);
+    await response.arrayBuffer();
+    assert.equal(remoteAddress(request), "192.0.2.12");
   });
 });

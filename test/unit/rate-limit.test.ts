@@ -162,20 +162,23 @@ describe("the counters a warrant picks", () => {
     console.warn = (...args: unknown[]) => warnings.push(args.join(" "));
     try {
       const memory = createStorage();
-      assert.equal(countersFor(memory, undefined, Date.now), countersFor(memory, undefined, Date.now));
+      await countersFor(memory, undefined, Date.now).hit("shared", 60_000);
+      const again = await countersFor(memory, undefined, Date.now).hit("shared", 60_000);
+      assert.equal(again.count, 2, "warrants on one memory storage share its counters");
       const redis = createStorage({ driver: redisDriver({ url: "redis://127.0.0.1:1", lazyConnect: true }) });
       assert.ok(countersFor(redis, undefined, Date.now));
       assert.deepEqual(warnings, [], "memory and redis count atomically");
       const dir = mkdtempSync(join(tmpdir(), "warrant-counters-"));
       try {
         const fs = createStorage({ driver: fsDriver({ base: dir }) });
-        const a = countersFor(fs, undefined, Date.now);
-        const b = countersFor(fs, undefined, Date.now);
-        assert.equal(a, b, "warrants on one storage object share the counters of this process");
+        await countersFor(fs, undefined, Date.now).hit("k", 60_000);
+        const b = await countersFor(fs, undefined, Date.now).hit("k", 60_000);
+        assert.equal(b.count, 2, "warrants on one storage object share the counters of this process");
         assert.equal(warnings.length, 1, "warned once");
         assert.match(warnings[0]!, /cannot count atomically.*options\.counters/);
         const given = memoryCounters();
-        assert.equal(countersFor(fs, given, Date.now), given, "the option wins");
+        await countersFor(fs, given, Date.now).hit("mine", 60_000);
+        assert.equal((await given.hit("mine", 60_000)).count, 2, "the option wins");
         assert.equal(warnings.length, 1);
       } finally {
         rmSync(dir, { recursive: true, force: true });
@@ -183,6 +186,21 @@ describe("the counters a warrant picks", () => {
       await redis.dispose();
     } finally {
       console.warn = original;
+    }
+  });
+
+  it("turns a counter backend that fails or hangs into storage_unavailable, within the deadline", async () => {
+    const broken = {
+      hit: () => Promise.reject(new Error("ECONNREFUSED")),
+      release: async () => {},
+      reset: async () => {},
+    };
+    const hung = { hit: () => new Promise<never>(() => {}), release: async () => {}, reset: async () => {} };
+    for (const counters of [broken, hung]) {
+      await assert.rejects(countersFor(createStorage(), counters, Date.now, 50).hit("k", 1000), {
+        name: "WarrantError",
+        code: "storage_unavailable",
+      });
     }
   });
 });

@@ -25,6 +25,21 @@ describe("README", () => {
     assert.deepEqual(Object.fromEntries(rows), { ...apiErrorCodes });
   });
 
+  it("names the Workers KV binding and variables of examples/wrangler.toml", () => {
+    const toml = readFileSync(new URL("examples/wrangler.toml", root), "utf8");
+    const binding = /\[\[kv_namespaces\]\]\s*binding\s*=\s*"(\w+)"/.exec(toml)?.[1];
+    assert.ok(binding, "examples/wrangler.toml declares a KV binding");
+    const workers = readme.slice(readme.indexOf("**Cloudflare Workers**"), readme.indexOf("## Frameworks"));
+    assert.match(workers, new RegExp(`interface Env \\{ ${binding}: KVNamespace;`));
+    assert.match(workers, new RegExp(`kv: env\\.${binding},`));
+    for (const name of ["COGNITO_USER_POOL_ID", "COGNITO_CLIENT_ID"]) {
+      assert.match(toml, new RegExp(`^${name} = `, "m"));
+      assert.match(workers, new RegExp(`env\\.${name}\\b`));
+    }
+    const prose = /`start:workers` serves[\s\S]*?\(a `(\w+)` KV binding/.exec(readme)?.[1];
+    assert.equal(prose, binding);
+  });
+
   it("names only files that exist in its map of src/", () => {
     let checked = 0;
     for (const row of section("## Where things live").split("\n")) {

@@ -122,11 +122,14 @@ export function adminRoutes(deps: RouteDeps): Routes {
           if (!(await cognito.disableUser(user.username)))
             return fail(ctx, deps, 404, text["error.notFound"]);
           // A disabled user is out everywhere at once, here and at Cognito, not when their tokens next refresh (S12).
-          await deps.sessions.endAll(user.username);
+          await deps.sessions.endAll(user.username, { reason: "disabled", request: ctx.request });
         } else if (action === "enable") {
           if (!(await cognito.enableUser(user.username))) return fail(ctx, deps, 404, text["error.notFound"]);
         } else {
-          await deps.sessions.endAll(user.username);
+          await deps.sessions.endAll(user.username, {
+            reason: "signed_out_everywhere",
+            request: ctx.request,
+          });
         }
         if (ctx.json) return json(ctx, { ok: true });
         return redirect(

@@ -6,6 +6,7 @@
  */
 
 import type { NewDevice } from "../../cognito/auth.ts";
+import { emit } from "../../events.ts";
 import type { PublicChallenge } from "../../login/authenticate.ts";
 import { escapeHtml, layout } from "../../pages/html.ts";
 import type { Login } from "../../sessions/session.ts";
@@ -60,6 +61,12 @@ export async function finishLogin(
 ): Promise<Response> {
   const { newDevice, ...started } = login;
   const created = await deps.sessions.replace(ctx.request, started);
+  await emit(deps.config, "login", {
+    username: login.user.username,
+    user: login.user,
+    requestId: ctx.requestId,
+    ...(login.via ? { via: login.via } : {}),
+  });
   const extra: string[] = [];
   const finished = { ...started, ...(newDevice ? { newDevice } : {}), session: created.session };
   for (const extension of extensionsOf(deps.config))
@@ -78,7 +85,17 @@ export async function finishLogin(
 }
 
 /** The next step is a challenge: its id into the challenge cookie, then its page (JSON: the challenge). */
-export function toChallenge(ctx: Ctx, deps: RouteDeps, challenge: PublicChallenge, next?: string): Response {
+export async function toChallenge(
+  ctx: Ctx,
+  deps: RouteDeps,
+  challenge: PublicChallenge,
+  next?: string,
+): Promise<Response> {
+  await emit(deps.config, "challenge", {
+    username: challenge.username,
+    challenge: challenge.name,
+    requestId: ctx.requestId,
+  });
   const cookies = [deps.cookies.issue("challenge", challenge.id, ctx.secure)];
   if (ctx.json) return json(ctx, { challenge: challengeView(challenge) }, 200, { cookies });
   const query = next ? `?next=${encodeURIComponent(next)}` : "";

@@ -5,6 +5,7 @@
  * answer for known and unknown names, R7) and `/password/reset` (code + new password, then signed in).
  */
 import type { Tokens } from "../../cognito/auth.ts";
+import { emit } from "../../events.ts";
 import { limits } from "../../limits.ts";
 import type { FormField } from "../../pages/pages.ts";
 import { type Session, SessionInvalid } from "../../sessions/store.ts";
@@ -109,7 +110,12 @@ export function passwordRoutes(deps: RouteDeps): Routes {
         // Every session of this user ends, here and at Cognito (S12, C1). The global sign-out spends this
         // browser's tokens too, so it signs in again with the new password: a new session id (S5).
         const username = session.user.username;
-        await deps.sessions.endAll(username, { accessToken: tokens.accessToken });
+        await deps.sessions.endAll(username, {
+          accessToken: tokens.accessToken,
+          reason: "password_change",
+          request: ctx.request,
+        });
+        await emit(deps.config, "passwordChange", { username, reason: "change", requestId: ctx.requestId });
         const done = `${base}/profile?password=changed`;
         const fresh = await deps.login.authenticate(username, fields.newPassword!);
         if (fresh.ok) {
@@ -186,17 +192,23 @@ export function passwordRoutes(deps: RouteDeps): Routes {
           return again();
         }
         await attempt.succeeded();
+        await emit(deps.config, "passwordChange", { username, reason: "reset", requestId: ctx.requestId });
         // Signed in with the new password: every older session of the user ends, here and at Cognito,
         // and this one is new (S5, S12). The global sign-out spends the tokens of the first login, so the
         // session comes from a second one.
         let result = await deps.login.authenticate(username, fields.newPassword!);
         if (result.ok) {
-          await deps.sessions.endAll(result.user.username, { accessToken: result.tokens.accessToken });
+          await deps.sessions.endAll(result.user.username, {
+            accessToken: result.tokens.accessToken,
+            reason: "password_reset",
+            request: ctx.request,
+          });
           result = await deps.login.authenticate(username, fields.newPassword!);
         } else if (result.reason === "challenge" && config.credentials) {
           // The name typed may be an alias: the sessions are under the Cognito username.
           const user = await cognito.getPoolUser(username);
-          if (user) await deps.sessions.endAll(user.username);
+          if (user)
+            await deps.sessions.endAll(user.username, { reason: "password_reset", request: ctx.request });
         }
         if (result.ok) return finishLogin(ctx, deps, result, undefined);
         if (result.reason === "challenge") return toChallenge(ctx, deps, result.challenge);

@@ -11,6 +11,7 @@
  * says "not confirmed", so a login that answers `user_not_confirmed` is that proof; only then is the code
  * sent.
  */
+import { emit } from "../../events.ts";
 import type { AuthResult } from "../../login/authenticate.ts";
 import type { FormField } from "../../pages/pages.ts";
 import { randomToken } from "../../sessions/cookie.ts";
@@ -165,6 +166,7 @@ export function signupRoutes(deps: RouteDeps): Routes {
           }
         }
         const username = result.ok ? result.username : mail;
+        if (result.ok) await emit(config, "signUp", { username, requestId: ctx.requestId });
         // Every sign-up gets a sign-up cookie alike (R7); it names the held Session when Cognito gave one.
         const held =
           result.ok && result.session ? await deps.login.holdSignUp(username, result.session) : null;
@@ -255,7 +257,7 @@ export function signupRoutes(deps: RouteDeps): Routes {
             cookies,
           });
         if (signedIn?.reason === "challenge") {
-          const response = toChallenge(ctx, deps, signedIn.challenge);
+          const response = await toChallenge(ctx, deps, signedIn.challenge);
           for (const cookie of cookies) response.headers.append("set-cookie", cookie);
           return response;
         }
