@@ -167,6 +167,15 @@ describe("remembered devices", () => {
     assert.ok((await again.json()).user, "signed in without a challenge");
   });
 
+  test("FAKE outage at ConfirmDevice: the login stands, the browser is just not remembered", async () => {
+    const h = browser();
+    env.front.fakeFault("ConfirmDevice", { kind: "error", status: 500, type: "InternalErrorException" });
+    assert.equal((await signIn(h, mfa.email, { remember: true })).askedForCode, true);
+    assert.equal((await signedInJson(h, "/accounts/session")).status, 200);
+    assert.equal(h.jar.has("warrant_device"), false);
+    env.front.clearFaults();
+  });
+
   test("another browser of the same person is still asked for the code", async () => {
     const b = browser();
     assert.equal((await signIn(b, mfa.email)).askedForCode, true);
