@@ -31,6 +31,7 @@ import {
   type WarrantConfig,
   type WarrantOptions,
 } from "./options.ts";
+import { coarseAgent } from "./sessions/agent.ts";
 import { createCookies } from "./sessions/cookie.ts";
 import { createKeyring } from "./sessions/crypto.ts";
 import { createRefresh } from "./sessions/refresh.ts";
@@ -181,8 +182,18 @@ function build(options: WarrantOptions): Warrant {
   const cookies = createCookies(config);
   const services = tokenServices(config.extensions as readonly WarrantExtension[], config);
   const refresh = createRefresh({ config, store, records, cognito, tokenServices: services });
-  const sessions = createSessionCore({ config, records, refresh, cookies, cognito, tokenServices: services });
-  const counters = countersFor(storage, config.counters, config.now, config.storageTimeout);
+  const sessions = createSessionCore({
+    config,
+    records,
+    refresh,
+    cookies,
+    cognito,
+    tokenServices: services,
+    agentOf: coarseAgent,
+  });
+  const counters = countersFor(storage, config.counters, config.now, config.storageTimeout, (m) =>
+    config.logger.warn(m),
+  );
   const pending = createPendingChallenges({ store, keyring, now: config.now, counters });
   const signups = createPendingChallenges({ store, keyring, now: config.now, counters, prefix: "signups" });
   const answerer = (config.extensions as readonly WarrantExtension[]).find((e) => e.deviceAnswer);

@@ -1,8 +1,8 @@
 /**
  * @module
  * The hot path of every protected request: `warrant.getSession(request)` and a whole
- * `warrant.protect(handler)` request, with sessions in unstorage's memory driver (so the figure is the
- * library's own cost, not a network's). No Cognito is involved: the session is created from tokens made
+ * `warrant.protect(handler)` request, with sessions in the default store (memoryStorage, in-process: so
+ * the figure is the library's own cost, not a network's). No Cognito is involved: the session is created from tokens made
  * up for the benchmark, and the clock never reaches their expiry, so no refresh happens.
  *
  *   npx tsx bench/session/run.ts        (also part of `npm run bench`)
@@ -11,7 +11,6 @@
  * the stored tokens through Web Crypto and one Web Crypto SHA-256 of the cookie (both async).
  */
 import { writeFileSync } from "node:fs";
-import { createStorage } from "unstorage";
 import { createWarrant } from "../../src/mod.ts";
 
 const warrant = createWarrant({
@@ -19,7 +18,6 @@ const warrant = createWarrant({
   clientId: "bench-client",
   secret: "bench-secret-0123456789-abcdefghijklmnop",
   authFlow: "USER_PASSWORD_AUTH",
-  storage: createStorage(),
 });
 const fake = (claims: object) => `eyJhbGciOiJub25lIn0.${btoa(JSON.stringify(claims)).replace(/=+$/, "")}.sig`;
 const created = await warrant.createSession({
@@ -95,6 +93,6 @@ console.log(table);
 if (process.argv.includes("--write")) {
   writeFileSync(
     new URL("./RESULTS.md", import.meta.url),
-    `# Session hot path\n\nCommand: \`npx tsx bench/session/run.ts --write\` · date: ${new Date().toISOString()} · 2 CPUs\n\n${table}\n\nMedian and p90 of per-call means over batches of 100 sequential calls, after warm-up. Sessions live in unstorage's memory driver.\n`,
+    `# Session hot path\n\nCommand: \`npx tsx bench/session/run.ts --write\` · date: ${new Date().toISOString()} · 2 CPUs\n\n${table}\n\nMedian and p90 of per-call means over batches of 100 sequential calls, after warm-up. Sessions live in the default store (memoryStorage). bench/session/login.ts and profile.ts append below.\n`,
   );
 }

@@ -10,7 +10,6 @@ import type { Tokens } from "../cognito/auth.ts";
 import type { LoadCognito } from "../cognito/load.ts";
 import { emit, requestIdOf, type SessionEndReason } from "../events.ts";
 import type { WarrantConfig } from "../options.ts";
-import { coarseAgent } from "./agent.ts";
 import { type Cookies, isSecure } from "./cookie.ts";
 import { type Refresh, refreshWindow, type TokenServices, tokenServiceOf } from "./refresh.ts";
 import {
@@ -90,6 +89,8 @@ export function createSessionCore(deps: {
   cognito: LoadCognito;
   /** The extensions' token services, by name. @default none */
   tokenServices?: TokenServices;
+  /** Names the browser a session starts in, for lists of sessions (`coarseAgent`). @default none */
+  agentOf?: (userAgent: string | null) => string | undefined;
 }): SessionCore {
   const { config, records, refresh, cookies } = deps;
   const secureFor = (request?: Request) =>
@@ -128,7 +129,7 @@ export function createSessionCore(deps: {
     async start(login, request) {
       const { token, id, record } = await records.create(login.user, login.tokens, {
         via: login.via,
-        agent: coarseAgent(request?.headers.get("user-agent")),
+        agent: request ? deps.agentOf?.(request.headers.get("user-agent")) : undefined,
       });
       return {
         token,

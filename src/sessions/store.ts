@@ -339,7 +339,8 @@ export function createSessions(config: WarrantConfig, store: Store, keyring: Key
 
     async updateUser(id, user) {
       const current = await sessions.read(id);
-      if (!current) return;
+      // A profile view mirrors the same user again and again: only a change is written.
+      if (!current || JSON.stringify(current.user) === JSON.stringify(user)) return;
       const next = { ...current, user };
       await store.set(keys.session(id), next, lifeOf(next, config.now()));
       await stillAlive(id, next);

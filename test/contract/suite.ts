@@ -14,6 +14,7 @@ import type { CognitoApi } from "../../src/cognito/api.ts";
 import type { RefreshResult } from "../../src/cognito/auth.ts";
 import { WarrantError } from "../../src/errors.ts";
 import { resolveConfig } from "../../src/options.ts";
+import { coarseAgent } from "../../src/sessions/agent.ts";
 import { createCookies } from "../../src/sessions/cookie.ts";
 import { createKeyring } from "../../src/sessions/crypto.ts";
 import { createRefresh } from "../../src/sessions/refresh.ts";
@@ -90,6 +91,7 @@ function setup(storage: Storage, timeout = 3000, maxPerUser?: number, wrap?: (st
     refresh: createRefresh({ config, store, records: sessions, cognito: load }),
     cookies,
     cognito: load,
+    agentOf: coarseAgent,
   });
   return {
     store,

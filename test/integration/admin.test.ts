@@ -160,4 +160,17 @@ describe("admin pages", () => {
     assert.deepEqual(detail.user.groups, []);
     assert.equal(detail.user.fields.first_name, "Mem");
   });
+
+  // Regression: sign-out addressed by the email (an alias) ended sessions stored under that string,
+  // which holds none; the member's sessions live under the Cognito username (here the sub).
+  it("acts on the Cognito username when the admin page is addressed by the user's email", async () => {
+    const warrant = warrantFor(env);
+    const staff = await signIn(warrant, staffName);
+    const a = await signIn(warrant, member.name);
+    const res = await staff.json(`/accounts/admin/users/${encodeURIComponent(member.name)}`, {
+      action: "signout",
+    });
+    assert.equal(res.status, 200);
+    assert.equal((await a.get("/accounts/session", { accept: "application/json" })).status, 401);
+  });
 });

@@ -195,11 +195,15 @@ export interface MotoPool {
   removeFromGroup(username: string, group: string): Promise<void>;
 }
 
-/** Makes a pool whose app client allows USER_PASSWORD_AUTH and refresh, with the named groups. */
+/**
+ * Makes a pool whose app client allows USER_PASSWORD_AUTH and refresh, with the named groups. It lives
+ * in us-east-1, moto's default region: the SDK sends GlobalSignOut unsigned (real Cognito needs no
+ * signature for it), and moto then looks for the token in its default region's pools only.
+ */
 export async function createMotoPool(moto: Moto, groups: string[] = []): Promise<MotoPool> {
   const cognito = new CognitoIdentityProviderClient({
     endpoint: moto.endpoint,
-    region: MOTO_REGION,
+    region: "us-east-1",
     credentials: MOTO_CREDENTIALS,
     maxAttempts: 1,
   });

@@ -21,6 +21,7 @@ import {
   preSession,
   type RouteDeps,
   redirect,
+  withQuery,
 } from "../context.ts";
 import { extensionsOf, type WarrantExtension } from "../extensions.ts";
 import { anonymousPost, formBody, rateLimit } from "../guards.ts";
@@ -37,16 +38,40 @@ export const challengeView = (challenge: PublicChallenge): Record<string, unknow
 });
 
 /** The login page, with an error and the safe `next` to carry. */
-export function loginPage(ctx: Ctx, deps: RouteDeps, status = 200, error?: string, next?: string): Response {
-  return html(ctx, deps.pages.login(loginProps(ctx, deps, error, next)), status);
+export function loginPage(
+  ctx: Ctx,
+  deps: RouteDeps,
+  status = 200,
+  error?: string,
+  next?: string,
+  more: { username?: string; notice?: string } = {},
+): Response {
+  return html(ctx, deps.pages.login(loginProps(ctx, deps, error, next, more)), status);
 }
 
-/** The one answer to every credential failure: wrong password, unknown, unconfirmed, refused (R7). */
-export function loginFailed(ctx: Ctx, deps: RouteDeps, next?: string, cookies: string[] = []): Response {
+/**
+ * The one answer to every credential failure: wrong password, unknown, unconfirmed, refused (R7). The
+ * form keeps the username that was typed, so the answer depends on nothing but what was sent.
+ */
+export function loginFailed(
+  ctx: Ctx,
+  deps: RouteDeps,
+  next?: string,
+  cookies: string[] = [],
+  username?: string,
+): Response {
   const message = deps.text["login.failed"];
   if (ctx.json) return apiError(ctx, "invalid_credentials", message, {}, { cookies });
-  return html(ctx, deps.pages.login(loginProps(ctx, deps, message, next)), 401, { cookies });
+  const props = loginProps(ctx, deps, message, next, username ? { username } : {});
+  return html(ctx, deps.pages.login(props), 401, { cookies });
 }
+
+/** What the login page says after a redirect (`?confirmed=1` after a sign-up, `?reset=1` / `?changed=1`). */
+const loginNotices = {
+  confirmed: "signup.confirmed",
+  reset: "password.resetSignIn",
+  changed: "password.changedSignIn",
+} as const;
 
 /**
  * A finished login: a new session id (the one the browser had before is deleted, S5), the pending
@@ -57,7 +82,12 @@ export async function finishLogin(
   deps: RouteDeps,
   login: Login & { newDevice?: NewDevice },
   next?: string,
-  more: { json?: Record<string, unknown>; cookies?: string[]; remember?: boolean } = {},
+  more: {
+    json?: Record<string, unknown>;
+    cookies?: string[];
+    query?: string;
+    remember?: boolean;
+  } = {},
 ): Promise<Response> {
   const { newDevice, ...started } = login;
   const created = await deps.sessions.replace(ctx.request, started);
@@ -79,9 +109,10 @@ export async function finishLogin(
     ...(more.cookies ?? []),
     ...extra,
   ];
+  const location = next ?? deps.config.loginRedirect;
   return ctx.json
     ? json(ctx, { ...more.json, user: login.user, expiresAt: created.session.expiresAt }, 200, { cookies })
-    : redirect(ctx, next ?? deps.config.loginRedirect, { cookies });
+    : redirect(ctx, more.query ? withQuery(location, more.query) : location, { cookies });
 }
 
 /** The next step is a challenge: its id into the challenge cookie, then its page (JSON: the challenge). */
@@ -128,7 +159,8 @@ export function loginRoutes(deps: RouteDeps): Routes {
           const session = await currentSession(ctx, deps);
           return json(ctx, { user: session ? session.user : null });
         }
-        return loginPage(ctx, deps, 200, undefined, next);
+        const said = Object.entries(loginNotices).find(([key]) => ctx.url.searchParams.get(key) === "1");
+        return loginPage(ctx, deps, 200, undefined, next, said ? { notice: deps.text[said[1]] } : {});
       },
       async POST(ctx) {
         const { fields } = await anonymousPost(ctx, deps);
@@ -155,7 +187,7 @@ export function loginRoutes(deps: RouteDeps): Routes {
           await deps.limiter.learn(account, result.challenge.username);
           return toChallenge(ctx, deps, result.challenge, next);
         }
-        return loginFailed(ctx, deps, next);
+        return loginFailed(ctx, deps, next, [], account);
       },
     },
 
