@@ -98,9 +98,11 @@ export const eventNames: readonly EventName[] = Object.freeze(Object.keys(eventT
 /** An event name: a key of {@link WarrantEventMap}. */
 export type EventName = keyof WarrantEventMap;
 
-/** The `events` option: a listener per event name, each optional. */
-export type EventListeners = {
-  [K in EventName]?: (event: WarrantEventMap[K]) => void | Promise<void>;
+/** The `events` option: a listener per event name, each optional; `U` types the user of `login`. */
+export type EventListeners<U = EventUser> = {
+  [K in EventName]?: (
+    event: K extends "login" ? Omit<WarrantEventMap[K], "user"> & { user: U } : WarrantEventMap[K],
+  ) => void | Promise<void>;
 };
 
 /** How long a listener is awaited before the response goes on without it, in ms. */

@@ -8,7 +8,7 @@ import * as v from "valibot";
 import type { ModPow } from "./cognito/srp.ts";
 import type { Counters } from "./counters.ts";
 import { WarrantError } from "./errors.ts";
-import { type EventListeners, eventNames } from "./events.ts";
+import { type EventListeners, type EventUser, eventNames } from "./events.ts";
 import { createLogger, type Logger, type LoggerOptions } from "./logger.ts";
 import { firstFactors, optionsSchema } from "./options-schema.ts";
 import type { Pages } from "./pages/pages.ts";
@@ -75,6 +75,7 @@ export type FirstFactor = (typeof firstFactors)[number];
 export interface WarrantOptions<
   M extends Readonly<Record<string, string>> = Readonly<Record<string, string>>,
   S extends ObjectSchema | undefined = ObjectSchema | undefined,
+  U = EventUser,
 > {
   /** The user pool, `<region>_<id>`; the region is derived from it. */
   userPoolId: string;
@@ -150,7 +151,7 @@ export interface WarrantOptions<
    * Listeners for what happened: `login`, `logout`, `signUp`, `passwordChange`, `challenge`, `sessionEnd`.
    * Each is awaited up to 1 s; an error is caught and logged, never breaking the response. @default {}
    */
-  events?: EventListeners;
+  events?: EventListeners<U>;
   /**
    * Levels and sink of the library's log lines; `false` silences it. At `"debug"` each Cognito exception is
    * named with a configuration hint. @default { level: "warn" }, on the console

@@ -159,8 +159,12 @@ export interface Warrant<U = SessionUser, L = LocalUser> {
 export function createWarrant<
   const M extends Readonly<Record<string, string>> = DefaultAttributeMapping,
   S extends ObjectSchema | undefined = undefined,
->(options: WarrantOptions<M, S>): Warrant<WarrantUser<M, S>, StoredUser<M, S>> {
-  return build(options) as unknown as Warrant<WarrantUser<M, S>, StoredUser<M, S>>;
+>(options: WarrantOptions<M, S, WarrantUser<M, S>>): Warrant<WarrantUser<M, S>, StoredUser<M, S>> {
+  // The listeners see the same users the types describe; inside, users are untyped.
+  return build(options as unknown as WarrantOptions) as unknown as Warrant<
+    WarrantUser<M, S>,
+    StoredUser<M, S>
+  >;
 }
 
 const requestOf = (request: Request | undefined) => {

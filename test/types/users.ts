@@ -155,3 +155,21 @@ defineWorker(
     return new Response(plan ?? "");
   },
 );
+
+// The login event's user is the warrant's user type.
+createWarrant({
+  ...base,
+  attributeMapping: { email: "email", "custom:plan": "plan" },
+  events: {
+    login: ({ user }) => {
+      const plan: string | undefined = user.plan;
+      // @ts-expect-error not mapped here
+      user.first_name;
+      void plan;
+    },
+    sessionEnd: ({ reason }) => {
+      // @ts-expect-error not a reason a session ends for
+      if (reason === "timeout") return;
+    },
+  },
+});
