@@ -9,11 +9,32 @@ import type { Storage } from "unstorage";
 import type { WarrantOptions } from "../src/mod.ts";
 import { type DemoEnv, optionsFromEnv, randomSecret } from "./config.ts";
 
-/** The demo users printed by the banner. */
+/** The demo users printed by the banner, and the embedded Cognito they live in. */
 export interface DemoCredentials {
   user: { username: string; password: string };
   /** A user who also needs a TOTP code: the secret and URI go into an authenticator app. */
   totpUser?: { username: string; password: string; secret: string; uri: string };
+  /** A member of the staff group, for the admin pages. */
+  staffUser?: { username: string; password: string; group: string };
+  /** The embedded Cognito: the endpoint the warrant uses (the SRP front), cognito-local, pool and client. */
+  embedded?: { endpoint: string; emulator: string; userPoolId: string; clientId: string };
+}
+
+/** What each code is for, by the Cognito call that sent it. */
+const codePurpose: Record<string, string> = {
+  SignUp: "sign-up confirmation",
+  ResendConfirmationCode: "sign-up confirmation",
+  ForgotPassword: "password reset",
+  GetUserAttributeVerificationCode: "verification",
+  UpdateUserAttributes: "verification",
+  AdminUpdateUserAttributes: "verification",
+  InitiateAuth: "sign-in code",
+  RespondToAuthChallenge: "sign-in code",
+};
+
+/** The console line for a code the embedded Cognito sent (the demo's stand-in for an inbox). */
+export function codeLine(code: { destination: string; reason: string; code: string }): string {
+  return `[demo] code ${code.code} for ${code.destination} (${codePurpose[code.reason] ?? code.reason})`;
 }
 
 /** The demo's Cognito: configured, or embedded (then `stop` ends the child processes). */
@@ -27,11 +48,15 @@ export interface DemoCognito {
  * Options from the environment, or an embedded cognito-local behind its SRP responder, so the
  * library's default flow (USER_SRP_AUTH) works as against a real pool.
  */
-export async function demoCognito(env: DemoEnv): Promise<DemoCognito> {
+export async function demoCognito(
+  env: DemoEnv,
+  print: (line: string) => void = (line) => console.log(line),
+): Promise<DemoCognito> {
   const configured = optionsFromEnv(env);
   if (configured) return { options: configured, stop: async () => {} };
   const { demoTotpIssuer, startEmbeddedCognito } = await import("./embedded.ts");
-  const embedded = await startEmbeddedCognito();
+  // No inbox here: every code the embedded Cognito sends is printed on the demo's console.
+  const embedded = await startEmbeddedCognito({ onCode: (code) => print(codeLine(code)) });
   return {
     options: {
       userPoolId: embedded.pool.userPoolId,
@@ -42,7 +67,17 @@ export async function demoCognito(env: DemoEnv): Promise<DemoCognito> {
       totpIssuer: demoTotpIssuer,
       secret: env.WARRANT_SECRET ?? randomSecret(),
     },
-    credentials: { user: embedded.user, totpUser: embedded.totpUser },
+    credentials: {
+      user: embedded.user,
+      totpUser: embedded.totpUser,
+      staffUser: embedded.staffUser,
+      embedded: {
+        endpoint: embedded.endpoint,
+        emulator: embedded.emulator,
+        userPoolId: embedded.pool.userPoolId,
+        clientId: embedded.pool.clientId,
+      },
+    },
     stop: embedded.stop,
   };
 }
@@ -70,7 +105,7 @@ export function banner(
 ): string {
   const lines = [`@warrant/cognito demo on ${url}`, `  sign in at ${url}${basePath}/login (${authFlow})`];
   if (credentials) {
-    const { user, totpUser } = credentials;
+    const { user, totpUser, staffUser, embedded } = credentials;
     lines.push(`  demo user: ${user.username}`, `  password:  ${user.password}`);
     if (totpUser) {
       lines.push(
@@ -78,6 +113,20 @@ export function banner(
         `  password:      ${totpUser.password}`,
         `  TOTP secret:   ${totpUser.secret}  (add it to an authenticator app)`,
         `  otpauth URI:   ${totpUser.uri}`,
+      );
+    }
+    if (staffUser) {
+      lines.push(
+        `  staff user:    ${staffUser.username}  (group ${staffUser.group}: ${url}${basePath}/admin/users)`,
+        `  password:      ${staffUser.password}`,
+      );
+    }
+    if (embedded) {
+      lines.push(
+        `  embedded Cognito: ${embedded.endpoint}  (SRP answered in front of cognito-local at ${embedded.emulator})`,
+        `  pool id:          ${embedded.userPoolId}`,
+        `  client id:        ${embedded.clientId}`,
+        "  codes (sign-up, password reset, verification) are printed here as [demo] lines when sent",
       );
     }
     lines.push(

@@ -190,8 +190,9 @@ export function countersFor(
   given: Counters | undefined,
   now: () => number,
   timeout = 3000,
+  warn: (message: string) => void = (m) => console.warn(`warrant: ${m}`),
 ): Counters {
-  return withDeadline(pick(storage, given, now), timeout);
+  return withDeadline(pick(storage, given, now, warn), timeout);
 }
 
 function withDeadline(counters: Counters, timeout: number): Counters {
@@ -221,15 +222,20 @@ function withDeadline(counters: Counters, timeout: number): Counters {
   };
 }
 
-function pick(storage: unknown, given: Counters | undefined, now: () => number): Counters {
+function pick(
+  storage: unknown,
+  given: Counters | undefined,
+  now: () => number,
+  warn: (message: string) => void,
+): Counters {
   if (given) return given;
   const own = countersOf(storage, now);
   if (own) return own;
   const key = (driverOf(storage) ?? storage) as object;
   if (!warned.has(key)) {
     warned.add(key);
-    console.warn(
-      `warrant: the storage (${driverOf(storage)?.name ?? "unknown driver"}) cannot count atomically, so rate limits and challenge attempts count in this process only; pass options.counters (redisCounters, denoKvCounters, durableObjectCounters) to share them between instances`,
+    warn(
+      `the storage (${driverOf(storage)?.name ?? "unknown driver"}) cannot count atomically, so rate limits and challenge attempts count in this process only; pass options.counters (redisCounters, denoKvCounters, durableObjectCounters) to share them between instances`,
     );
   }
   return perStorage(key, now);

@@ -209,6 +209,21 @@ export const html = (ctx: Ctx, body: string, status = 200, more?: More): Respons
 export const redirect = (ctx: Ctx, location: string, more?: More): Response =>
   redirectResponse(location, extra(ctx, more));
 
+/**
+ * `location` with `query` (`name=value`, already encoded) added, before any `#fragment`: how a redirect
+ * tells the next page what just happened.
+ *
+ * @example
+ * ```ts
+ * withQuery("/accounts/profile", "signup=confirmed") // "/accounts/profile?signup=confirmed"
+ * ```
+ */
+export function withQuery(location: string, query: string): string {
+  const hash = location.indexOf("#");
+  const [path, fragment] = hash < 0 ? [location, ""] : [location.slice(0, hash), location.slice(hash)];
+  return `${path}${path.includes("?") ? "&" : "?"}${query}${fragment}`;
+}
+
 /** JSON for a JSON caller, else the HTML (or redirect) `html` builds. */
 export const negotiate = (
   ctx: Ctx,
@@ -270,12 +285,21 @@ export function pageContext(ctx: Ctx, deps: RouteDeps, session: Session | null):
 }
 
 /** The login page's props: its context, the extensions' buttons, an error and the safe `next` to carry. */
-export function loginProps(ctx: Ctx, deps: RouteDeps, error?: string, next?: string): PageProps["login"] {
+export function loginProps(
+  ctx: Ctx,
+  deps: RouteDeps,
+  error?: string,
+  next?: string,
+  more: { username?: string; notice?: string } = {},
+): PageProps["login"] {
   return {
     ctx: pageContext(ctx, deps, null),
     ...deps.loginAdditions(next),
     ...(error ? { error } : {}),
     ...(next ? { next } : {}),
+    // What was typed is typed again by nobody: a failed try keeps the username (not the password).
+    ...(more.username ? { username: more.username } : {}),
+    ...(more.notice ? { notice: more.notice } : {}),
     // USER_AUTH asks for the username alone, unless a password is what it asks for first.
     ...(deps.config.authFlow === "USER_AUTH" &&
     deps.config.preferredChallenge !== "PASSWORD" &&

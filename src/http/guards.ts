@@ -91,9 +91,11 @@ export async function signedInPost(
 export async function staff(ctx: Ctx, deps: RouteDeps): Promise<Session> {
   const session = await signedIn(ctx, deps);
   const isStaff = (groups: readonly string[]) => deps.config.staffGroups.some((g) => groups.includes(g));
-  if (!isStaff(session.user.groups ?? [])) throw forbidden(ctx, deps);
+  // Its own words: reloading will not help someone who is simply not staff.
+  const notStaff = () => new Refusal(fail(ctx, deps, 403, deps.text["error.notStaff"]));
+  if (!isStaff(session.user.groups ?? [])) throw notStaff();
   const now = await (await deps.cognito()).groupsOf(session.user.username);
-  if (!now || !isStaff(now)) throw forbidden(ctx, deps);
+  if (!now || !isStaff(now)) throw notStaff();
   return session;
 }
 
@@ -110,6 +112,6 @@ export async function rateLimit(ctx: Ctx, deps: RouteDeps, account: string, next
   throw new Refusal(
     ctx.json
       ? json(ctx, { error: "too_many_requests", message }, 429, more)
-      : html(ctx, deps.pages.login(loginProps(ctx, deps, message, next)), 429, more),
+      : html(ctx, deps.pages.login(loginProps(ctx, deps, message, next, { username: account })), 429, more),
   );
 }

@@ -49,6 +49,19 @@ export interface Http {
   protect: (inner: ProtectedHandler) => (request: Request) => Promise<Response>;
 }
 
+/** Paths under `basePath` (with `:param` segments) to the methods each serves. */
+export type RouteTable = Readonly<Record<string, readonly ("GET" | "POST")[]>>;
+
+const tables = new WeakMap<WarrantConfig, RouteTable>();
+
+/**
+ * The route table the handler built for a warrant's `config`, extensions included: what
+ * scripts/openapi.ts documents and its test compares. `undefined` for a config no handler was built for.
+ */
+export function routeTable(config: WarrantConfig): RouteTable | undefined {
+  return tables.get(config);
+}
+
 /** Builds the route services, the handler and `protect`. */
 export function createHandler(services: HandlerServices): Http {
   const { config, counters, ...rest } = services;
@@ -84,6 +97,15 @@ export function createHandler(services: HandlerServices): Http {
     ...adminRoutes(deps),
     ...verifyRoutes(deps),
   };
-  const handler = createRouter(deps, mergeRoutes(builtin, deps, extensions));
+  const routes = mergeRoutes(builtin, deps, extensions);
+  tables.set(
+    config,
+    Object.freeze(
+      Object.fromEntries(
+        Object.entries(routes).map(([path, methods]) => [path, Object.keys(methods) as ("GET" | "POST")[]]),
+      ),
+    ),
+  );
+  const handler = createRouter(deps, routes);
   return { handler, protect: createProtect(deps) };
 }

@@ -22,8 +22,13 @@ export function field(f: FormField, autofocus = false): string {
   }>${f.error ? `<p id="${errorId}" class="error">${escapeHtml(f.error)}</p>` : ""}`;
 }
 
-/** The index of the field to focus: the first one in error, else the first one. */
+/**
+ * The index of the field to focus: the first one in error, else the first empty one (a username carried
+ * over from the page before is skipped), else the first one.
+ */
 export function focusIndex(fields: FormField[]): number {
   const wrong = fields.findIndex((f) => f.error);
-  return wrong === -1 ? 0 : wrong;
+  if (wrong !== -1) return wrong;
+  const empty = fields.findIndex((f) => f.value === "");
+  return empty === -1 ? 0 : empty;
 }

@@ -26,19 +26,37 @@ export function escapeHtml(value: unknown): string {
   return String(value ?? "").replace(/[&<>"']/g, (c) => entities[c]!);
 }
 
-/** The built-in stylesheet: readable, mobile-friendly, visible focus, no external requests. */
+/**
+ * The built-in stylesheet: readable, mobile-friendly, visible focus, no external requests. WCAG AA in
+ * both colour schemes (the browser test measures it): text 4.5:1, input borders (`--field`) 3:1, the
+ * primary buttons' text (`--on-accent`) 4.5:1 on the accent; a gutter around the card on narrow screens.
+ */
 export const stylesheet = `
-:root{color-scheme:light dark;--fg:#1b1f24;--bg:#f6f7f9;--card:#fff;--line:#c9ced6;--accent:#1f5fd1;--error:#b42318;--ok:#067647}
-@media (prefers-color-scheme:dark){:root{--fg:#e8eaed;--bg:#14171a;--card:#1e2226;--line:#3b424a;--accent:#7aa7ff;--error:#ff8a80;--ok:#6ee7a8}}
+:root{color-scheme:light dark;--fg:#1b1f24;--bg:#f6f7f9;--card:#fff;--line:#c9ced6;--field:#767d87;--accent:#1f5fd1;--on-accent:#fff;--error:#b42318;--ok:#067647}
+@media (prefers-color-scheme:dark){:root{--fg:#e8eaed;--bg:#14171a;--card:#1e2226;--line:#3b424a;--field:#8b949e;--accent:#7aa7ff;--on-accent:#0b1320;--error:#ff8a80;--ok:#6ee7a8}}
 *{box-sizing:border-box}
 body{margin:0;font:16px/1.5 system-ui,-apple-system,"Segoe UI",Roboto,sans-serif;color:var(--fg);background:var(--bg)}
-main{max-width:28rem;margin:2rem auto;padding:1.5rem;background:var(--card);border:1px solid var(--line);border-radius:.75rem}
-h1{font-size:1.5rem;margin:0 0 1rem}
+main{width:calc(100% - 2rem);max-width:28rem;margin:2rem auto;padding:1.5rem;background:var(--card);border:1px solid var(--line);border-radius:.75rem}
+main.wide{max-width:48rem}
+a{color:var(--accent)}
+h1{font-size:1.5rem;margin:0 0 1rem;overflow-wrap:anywhere}
 label{display:block;font-weight:600;margin:.75rem 0 .25rem}
-input{width:100%;padding:.6rem .7rem;font:inherit;color:inherit;background:transparent;border:1px solid var(--line);border-radius:.5rem}
+input{width:100%;padding:.6rem .7rem;font:inherit;color:inherit;background:transparent;border:1px solid var(--field);border-radius:.5rem}
 input[aria-invalid=true]{border-color:var(--error)}
-button,.button{display:inline-block;margin-top:1rem;padding:.6rem 1.1rem;font:inherit;font-weight:600;color:#fff;background:var(--accent);border:0;border-radius:.5rem;cursor:pointer;text-decoration:none}
+button,.button{display:inline-block;margin-top:1rem;padding:.6rem 1.1rem;font:inherit;font-weight:600;color:var(--on-accent);background:var(--accent);border:0;border-radius:.5rem;cursor:pointer;text-decoration:none}
 .secondary{background:transparent;color:var(--accent);border:1px solid var(--accent)}
+table{width:100%;border-collapse:collapse;margin:0 0 1rem}
+th,td{text-align:left;vertical-align:top;padding:.5rem .4rem;border-bottom:1px solid var(--line);overflow-wrap:anywhere}
+td.status{overflow-wrap:normal;white-space:nowrap}
+@media (max-width:30rem){main{padding:1rem}.wide-only{display:none}}
+thead th{border-bottom:2px solid var(--field)}
+td code{font-size:.85em}
+details.confirm{display:inline-block}
+details.confirm>summary{list-style:none}
+details.confirm>summary::-webkit-details-marker{display:none}
+details.confirm[open]{display:block;margin-top:1rem;padding:.75rem;border:1px solid var(--error);border-radius:.5rem}
+details.confirm[open]>summary{margin-top:0}
+details.confirm p{margin:.5rem 0 0}
 :focus-visible{outline:3px solid var(--accent);outline-offset:2px}
 .error{color:var(--error)}
 .ok{color:var(--ok)}
@@ -95,8 +113,8 @@ export function buttonList(buttons: readonly LoginButton[]): string {
   return `<div class="providers">\n${links.join("\n")}\n</div>`;
 }
 
-/** Wraps page content in the document frame. */
-export function layout(title: string, content: string, lang = "en"): string {
+/** Wraps page content in the document frame; `wide` gives tables (the staff pages) more room. */
+export function layout(title: string, content: string, lang = "en", wide = false): string {
   return `<!doctype html>
 <html lang="${escapeHtml(lang)}">
 <head>
@@ -106,7 +124,7 @@ export function layout(title: string, content: string, lang = "en"): string {
 <style>${stylesheet}</style>
 </head>
 <body>
-<main>
+<main${wide ? ' class="wide"' : ""}>
 ${content}
 </main>
 </body>

@@ -25,19 +25,21 @@ export type {
 
 /** The built-in pages. */
 export const builtinPages: Pages = {
-  login({ ctx, error, next, buttons = [], passwordForm = true, usernameOnly }) {
+  login({ ctx, error, notice, next, username = "", buttons = [], passwordForm = true, usernameOnly }) {
     const t = ctx.text;
     const invalid = error ? ' aria-invalid="true" aria-describedby="login-error"' : "";
+    // The focus goes to the first empty field: the password when the username is kept from a failed try.
+    const focusPassword = username !== "" && !usernameOnly;
     const providers = buttonList(buttons);
     const form = `<form method="post" action="${escapeHtml(ctx.basePath)}/login" novalidate>
 ${csrfField(ctx)}${next ? `<input type="hidden" name="next" value="${escapeHtml(next)}">` : ""}
 <label for="username">${escapeHtml(t["login.username"])}</label>
-<input id="username" name="username" type="text" autocomplete="username" autocapitalize="none" spellcheck="false" required${invalid} autofocus>
+<input id="username" name="username" type="text" value="${escapeHtml(username)}" autocomplete="username" autocapitalize="none" spellcheck="false" required${invalid}${focusPassword ? "" : " autofocus"}>
 ${
   usernameOnly
     ? ""
     : `<label for="password">${escapeHtml(t["login.password"])}</label>
-<input id="password" name="password" type="password" autocomplete="current-password" required${invalid}>
+<input id="password" name="password" type="password" autocomplete="current-password" required${invalid}${focusPassword ? " autofocus" : ""}>
 `
 }<button type="submit">${escapeHtml(t[usernameOnly ? "login.continue" : "login.submit"])}</button>
 </form>
@@ -45,7 +47,9 @@ ${
     return layout(
       t["login.title"],
       `<h1>${escapeHtml(t["login.title"])}</h1>
-${error ? `<p id="login-error" class="alert error" role="alert">${escapeHtml(error)}</p>` : ""}
+${error ? `<p id="login-error" class="alert error" role="alert">${escapeHtml(error)}</p>` : ""}${
+  notice ? `<p class="alert ok" role="status">${escapeHtml(notice)}</p>` : ""
+}
 ${providers}${providers && passwordForm ? `\n<p class="or">${escapeHtml(t["login.or"])}</p>\n` : ""}${passwordForm ? form : ""}`,
     );
   },
@@ -150,7 +154,7 @@ ${fields.map((f) => field(f, true)).join("\n")}
     );
   },
 
-  password({ ctx, kind, fields, error, message }) {
+  password({ ctx, kind, fields, error, message, intro }) {
     const t = ctx.text;
     const title = t[`password.${kind}.title`] ?? "";
     const links =
@@ -164,7 +168,7 @@ ${fields.map((f) => field(f, true)).join("\n")}
       `<h1>${escapeHtml(title)}</h1>
 ${error ? `<p class="alert error" role="alert">${escapeHtml(error)}</p>` : ""}${
   message ? `<p class="alert ok" role="status">${escapeHtml(message)}</p>` : ""
-}
+}${intro ? `<p>${escapeHtml(intro)}</p>` : ""}
 <form method="post" action="${escapeHtml(ctx.basePath)}/password/${kind}" novalidate>
 ${csrfField(ctx)}
 ${fields.map((f, i) => field(f, i === focusIndex(fields))).join("\n")}
@@ -200,19 +204,21 @@ ${fields.map((f, i) => field(f, i === focusIndex(fields))).join("\n")}
       t["admin.users.title"],
       `<h1>${escapeHtml(t["admin.users.title"])}</h1>
 <table>
-<thead><tr><th scope="col">${escapeHtml(t["attr.email"])}</th><th scope="col">${escapeHtml(t["admin.status"])}</th><th scope="col">${escapeHtml(t["admin.username"])}</th></tr></thead>
+<thead><tr><th scope="col">${escapeHtml(t["attr.email"])}</th><th scope="col">${escapeHtml(t["admin.status"])}</th><th scope="col" class="wide-only">${escapeHtml(t["admin.username"])}</th></tr></thead>
 <tbody>
 ${users
   .map(
     (u) =>
-      `<tr><td><a href="${b}/admin/users/${encodeURIComponent(u.username)}">${escapeHtml(u.email || u.username)}</a></td><td>${escapeHtml(
+      `<tr><td><a href="${b}/admin/users/${encodeURIComponent(u.username)}">${escapeHtml(u.email || u.username)}</a></td><td class="status">${escapeHtml(
         u.enabled ? u.status : `${u.status} (${t["admin.disabled"]})`,
-      )}</td><td><code>${escapeHtml(u.username)}</code></td></tr>`,
+      )}</td><td class="wide-only"><code>${escapeHtml(u.username)}</code></td></tr>`,
   )
   .join("\n")}
 </tbody>
 </table>
 ${next ? `<p><a href="${b}/admin/users?page=${encodeURIComponent(next)}">${escapeHtml(t["admin.next"])}</a></p>` : ""}`,
+      "en",
+      true,
     );
   },
 
@@ -223,6 +229,11 @@ ${next ? `<p><a href="${b}/admin/users?page=${encodeURIComponent(next)}">${escap
       `<form method="post" action="${b}/admin/users/${encodeURIComponent(user.username)}">${csrfField(ctx)}<input type="hidden" name="action" value="${name}"><button type="submit"${
         secondary ? ' class="secondary"' : ""
       }>${escapeHtml(label)}</button></form>`;
+    // Disabling asks first, without JavaScript: the button only opens the question and the real one.
+    const disable = `<details class="confirm"><summary class="button secondary">${escapeHtml(t["admin.disable"])}</summary>
+<p>${escapeHtml(t["admin.disableConfirm"])}</p>
+${action("disable", t["admin.disableYes"], false)}
+</details>`;
     return layout(
       user.email || user.username,
       `<h1>${escapeHtml(user.email || user.username)}</h1>
@@ -237,7 +248,7 @@ ${Object.entries(user.fields)
   .join("\n")}
 </dl>
 <div class="actions">
-${user.enabled ? action("disable", t["admin.disable"]) : action("enable", t["admin.enable"])}
+${user.enabled ? disable : action("enable", t["admin.enable"])}
 ${action("signout", t["admin.signout"])}
 <a href="${b}/admin/users">${escapeHtml(t["admin.back"])}</a>
 </div>

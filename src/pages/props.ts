@@ -74,6 +74,8 @@ export interface PageProps {
   login: {
     ctx: PageContext;
     error?: string;
+    /** What just happened (e.g. "your account is confirmed"), shown as a status above the form. */
+    notice?: string;
     next?: string;
     username?: string;
     /** USER_AUTH: the username only; the factors follow on the challenge page. */
@@ -105,6 +107,8 @@ export interface PageProps {
     submit?: string;
     /** Trusted markup an extension adds after the message (a passkey step, with its script). */
     step?: string;
+    /** Trusted markup an extension adds inside the answer form, before its button ("remember this browser"). */
+    inForm?: string;
     /** A first factor of USER_AUTH: a button (posted as `anotherWay`) that offers the other factors. */
     anotherWay?: boolean;
   };
@@ -159,8 +163,10 @@ export interface PageProps {
     fields: FormField[];
     /** An error about the whole form. */
     error?: string;
-    /** A note above the form (e.g. "a code is on its way"). */
+    /** A note above the form (e.g. "a code is on its way"), shown as a status. */
     message?: string;
+    /** What the form is for, shown as plain text (the forgot-password instruction), not as a status. */
+    intro?: string;
   };
 }
 

@@ -9,6 +9,7 @@ import type { AddressInfo } from "node:net";
 import { after, before, describe, it } from "node:test";
 import express from "express";
 import { requireUser, type WarrantState, warrantMiddleware } from "../../adapters/express.ts";
+import { createWarrant } from "../../src/mod.ts";
 import { newToken } from "../../src/sessions/store.ts";
 import { createEnv, type Env, email, PASSWORD, warrantFor } from "../support/setup.ts";
 
@@ -180,3 +181,19 @@ describe("Express adapter", () => {
     }
   });
 });
+
+/** Compile-time only: WarrantState follows a typed warrant's user. Never called. */
+export function typedUserTypes(state: WarrantState<ReturnType<typeof typedWarrant>>): string | undefined {
+  // @ts-expect-error a field the mapping does not make
+  void state.user?.frist_name;
+  return state.user?.first_name;
+}
+
+function typedWarrant() {
+  return createWarrant({
+    userPoolId: "eu-west-1_Types",
+    clientId: "types",
+    secret: "x".repeat(32),
+    attributeMapping: { given_name: "first_name", email: "email" },
+  });
+}

@@ -9,6 +9,7 @@ import { Hono } from "hono";
 import { createStorage } from "unstorage";
 import redisDriver from "unstorage/drivers/redis";
 import { requireUser, type WarrantEnv, warrantMiddleware } from "../../adapters/hono.ts";
+import { createWarrant } from "../../src/mod.ts";
 import { newToken } from "../../src/sessions/store.ts";
 import { freePort } from "../support/cognito-local.ts";
 import { createEnv, type Env, email, PASSWORD, warrantFor } from "../support/setup.ts";
@@ -158,4 +159,20 @@ export function honoTypes(warrant: ReturnType<typeof warrantFor>): void {
       const expires: number = c.var.session.expiresAt;
       return c.json({ groups, expires });
     });
+}
+
+/** Compile-time only: a typed warrant gives a typed c.var.user and req.warrant.user. Never called. */
+export function typedUserTypes(): void {
+  const typed = createWarrant({
+    userPoolId: "eu-west-1_Types",
+    clientId: "types",
+    secret: "x".repeat(32),
+    attributeMapping: { given_name: "first_name", email: "email" },
+  });
+  new Hono().get("/typed", requireUser(typed), (c) => {
+    const first: string | undefined = c.var.user.first_name;
+    // @ts-expect-error a field the mapping does not make
+    void c.var.user.frist_name;
+    return c.text(first ?? "");
+  });
 }

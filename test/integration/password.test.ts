@@ -131,7 +131,12 @@ describe("password upkeep", () => {
       confirmPassword: NEW_PASSWORD,
     });
     assert.equal(reset.status, 303);
-    assert.equal(reset.headers.get("location"), "/accounts/profile");
+    // The next page says what happened.
+    assert.equal(reset.headers.get("location"), "/accounts/profile?password=reset");
+    assert.match(
+      await (await client.get("/accounts/profile?password=reset")).text(),
+      /role="status">Your password was reset and you are signed in\./,
+    );
     assert.equal((await client.get("/accounts/session", { accept: "application/json" })).status, 200);
     assert.equal(
       (await old.get("/accounts/session", { accept: "application/json" })).status,

@@ -51,7 +51,11 @@ describe("sign-up", () => {
     });
     // Confirmed by the person who chose the password, and signed in straight away.
     assert.equal(confirmed.status, 303);
-    assert.equal(confirmed.headers.get("location"), "/accounts/profile");
+    assert.equal(confirmed.headers.get("location"), "/accounts/profile?signup=confirmed");
+    assert.match(
+      await (await client.get("/accounts/profile?signup=confirmed")).text(),
+      /role="status">Your account is confirmed and you are signed in\./,
+    );
     assert.equal((await client.get("/accounts/session")).status, 200);
     const result = await warrant.authenticate(name, PASSWORD);
     assert.ok(result.ok);

@@ -67,6 +67,8 @@ export interface CognitoLocalOptions {
   dir?: string;
   /** Extra environment, e.g. `CODE`: cognito-local then sends that code in every message instead of a random one. */
   env?: Record<string, string>;
+  /** Called with everything cognito-local prints (its log: where it delivers codes), as it prints it. */
+  onOutput?: (text: string) => void;
 }
 
 /** Starts cognito-local in a temp folder on a free loopback port and waits until it answers. */
@@ -78,13 +80,19 @@ export async function startCognitoLocal(options: CognitoLocalOptions = {}): Prom
     [join(root, "node_modules/cognito-local/lib/bin/start.js")],
     {
       cwd: dir,
-      env: { ...process.env, ...options.env, PORT: String(port), HOST: "127.0.0.1", DEBUG: "" },
+      env: { ...process.env, DEBUG: "", ...options.env, PORT: String(port), HOST: "127.0.0.1" },
       stdio: ["ignore", "pipe", "pipe"],
     },
   );
   let output = "";
-  child.stdout?.on("data", (d) => (output += d));
-  child.stderr?.on("data", (d) => (output += d));
+  let started = false;
+  const take = (d: unknown) => {
+    // Kept for the error message of a failed start only: a long-running demo logs without end.
+    if (!started) output += d;
+    options.onOutput?.(String(d));
+  };
+  child.stdout?.on("data", take);
+  child.stderr?.on("data", take);
   const endpoint = `http://127.0.0.1:${port}`;
   const deadline = Date.now() + 20_000;
   for (;;) {
@@ -101,6 +109,7 @@ export async function startCognitoLocal(options: CognitoLocalOptions = {}): Prom
       await new Promise((r) => setTimeout(r, 100));
     }
   }
+  started = true;
   return {
     endpoint,
     async stop() {

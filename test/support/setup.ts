@@ -109,7 +109,8 @@ export async function dump(storage: Storage): Promise<Record<string, string>> {
     // On a driver without TTL the library keeps a value in an expiry envelope (src/storage.ts): show
     // the value itself, as a reader of the record would see it.
     const value = (await storage.getItem(key)) as { "~exp"?: unknown; "~v"?: unknown } | null;
-    const inner = value && typeof value === "object" && typeof value["~exp"] === "number" ? value["~v"] : value;
+    const inner =
+      value && typeof value === "object" && typeof value["~exp"] === "number" ? value["~v"] : value;
     out[key] = JSON.stringify(inner);
   }
   return out;

@@ -170,6 +170,12 @@ export interface SrpResponderOptions {
   now?: () => Date;
   /** How far TIMESTAMP may be from `now`. Default 300. */
   maxSkewSeconds?: number;
+  /**
+   * Learn passwords as Cognito does: from a successful SignUp, ChangePassword, ConfirmForgotPassword,
+   * AdminSetUserPassword and NEW_PASSWORD_REQUIRED answer, so users can sign in with SRP after them
+   * without `addUser` (the demo). Off by default: a test registers exactly the users it means.
+   */
+  followPasswords?: boolean;
 }
 
 const notAuthorized = {
@@ -230,7 +236,14 @@ export function attachSrpResponder(front: CognitoFront, options: SrpResponderOpt
     };
   });
 
-  front.intercept("RespondToAuthChallenge", async (body) => {
+  front.intercept("RespondToAuthChallenge", async (body, forward) => {
+    if (body.ChallengeName === "NEW_PASSWORD_REQUIRED" && options.followPasswords) {
+      const answer = await forward(body);
+      const r = body.ChallengeResponses ?? {};
+      if (answer.status === 200 && typeof r.NEW_PASSWORD === "string" && typeof r.USERNAME === "string")
+        await learn(r.USERNAME, r.NEW_PASSWORD);
+      return answer;
+    }
     if (body.ChallengeName !== "PASSWORD_VERIFIER") return undefined;
     const r = body.ChallengeResponses ?? {};
     for (const name of ["USERNAME", "PASSWORD_CLAIM_SECRET_BLOCK", "PASSWORD_CLAIM_SIGNATURE", "TIMESTAMP"]) {
@@ -275,6 +288,47 @@ export function attachSrpResponder(front: CognitoFront, options: SrpResponderOpt
     });
   });
 
+  /** The user `typed` names, under every name already registered for it, with a new password. */
+  const learn = async (typed: string, password: string) => {
+    const found = await front.forward("AdminGetUser", { UserPoolId: options.userPoolId, Username: typed });
+    if (found.status !== 200 || typeof found.body.Username !== "string") return;
+    const userIdForSrp = found.body.Username as string;
+    const email = (found.body.UserAttributes as { Name: string; Value: string }[] | undefined)?.find(
+      (a) => a.Name === "email",
+    )?.Value;
+    const names = new Set([typed, userIdForSrp, ...(email ? [email] : [])]);
+    for (const [name, user] of users) if (user.userIdForSrp === userIdForSrp) names.add(name);
+    const salt = randomBytes(16).toString("hex");
+    const user: User = {
+      username: typed,
+      userIdForSrp,
+      password,
+      salt,
+      v: srpVerifier(poolName, userIdForSrp, password, salt),
+    };
+    for (const name of names) users.set(name, user);
+  };
+
+  const followed = ["SignUp", "ChangePassword", "ConfirmForgotPassword", "AdminSetUserPassword"] as const;
+  if (options.followPasswords) {
+    for (const target of followed) {
+      front.intercept(target, async (body, forward) => {
+        const answer = await forward(body);
+        if (answer.status !== 200) return answer;
+        if (target === "ChangePassword") {
+          // The access token names the user: ask who it is, as the password change itself did.
+          const me = await front.forward("GetUser", { AccessToken: body.AccessToken });
+          if (me.status === 200 && typeof me.body.Username === "string")
+            await learn(me.body.Username, body.ProposedPassword);
+        } else {
+          if (typeof body.Username === "string" && typeof body.Password === "string")
+            await learn(body.Username, body.Password);
+        }
+        return answer;
+      });
+    }
+  }
+
   return {
     stats,
     async addUser(username, password, opts = {}) {
@@ -307,6 +361,7 @@ export function attachSrpResponder(front: CognitoFront, options: SrpResponderOpt
     detach() {
       front.intercept("InitiateAuth", undefined);
       front.intercept("RespondToAuthChallenge", undefined);
+      if (options.followPasswords) for (const target of followed) front.intercept(target, undefined);
     },
   };
 }

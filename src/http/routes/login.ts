@@ -5,6 +5,7 @@
  * {@link toChallenge} (the next challenge, its id in the challenge cookie).
  */
 
+import type { NewDevice } from "../../cognito/auth.ts";
 import { emit } from "../../events.ts";
 import type { PublicChallenge } from "../../login/authenticate.ts";
 import { escapeHtml, layout } from "../../pages/html.ts";
@@ -20,7 +21,9 @@ import {
   preSession,
   type RouteDeps,
   redirect,
+  withQuery,
 } from "../context.ts";
+import { extensionsOf, type WarrantExtension } from "../extensions.ts";
 import { anonymousPost, formBody, rateLimit } from "../guards.ts";
 import { safeNext } from "../next.ts";
 import type { Routes } from "../router.ts";
@@ -35,16 +38,40 @@ export const challengeView = (challenge: PublicChallenge): Record<string, unknow
 });
 
 /** The login page, with an error and the safe `next` to carry. */
-export function loginPage(ctx: Ctx, deps: RouteDeps, status = 200, error?: string, next?: string): Response {
-  return html(ctx, deps.pages.login(loginProps(ctx, deps, error, next)), status);
+export function loginPage(
+  ctx: Ctx,
+  deps: RouteDeps,
+  status = 200,
+  error?: string,
+  next?: string,
+  more: { username?: string; notice?: string } = {},
+): Response {
+  return html(ctx, deps.pages.login(loginProps(ctx, deps, error, next, more)), status);
 }
 
-/** The one answer to every credential failure: wrong password, unknown, unconfirmed, refused (R7). */
-export function loginFailed(ctx: Ctx, deps: RouteDeps, next?: string, cookies: string[] = []): Response {
+/**
+ * The one answer to every credential failure: wrong password, unknown, unconfirmed, refused (R7). The
+ * form keeps the username that was typed, so the answer depends on nothing but what was sent.
+ */
+export function loginFailed(
+  ctx: Ctx,
+  deps: RouteDeps,
+  next?: string,
+  cookies: string[] = [],
+  username?: string,
+): Response {
   const message = deps.text["login.failed"];
   if (ctx.json) return apiError(ctx, "invalid_credentials", message, {}, { cookies });
-  return html(ctx, deps.pages.login(loginProps(ctx, deps, message, next)), 401, { cookies });
+  const props = loginProps(ctx, deps, message, next, username ? { username } : {});
+  return html(ctx, deps.pages.login(props), 401, { cookies });
 }
+
+/** What the login page says after a redirect (`?confirmed=1` after a sign-up, `?reset=1` / `?changed=1`). */
+const loginNotices = {
+  confirmed: "signup.confirmed",
+  reset: "password.resetSignIn",
+  changed: "password.changedSignIn",
+} as const;
 
 /**
  * A finished login: a new session id (the one the browser had before is deleted, S5), the pending
@@ -53,21 +80,39 @@ export function loginFailed(ctx: Ctx, deps: RouteDeps, next?: string, cookies: s
 export async function finishLogin(
   ctx: Ctx,
   deps: RouteDeps,
-  login: Login,
+  login: Login & { newDevice?: NewDevice },
   next?: string,
-  more: { json?: Record<string, unknown>; cookies?: string[] } = {},
+  more: {
+    json?: Record<string, unknown>;
+    cookies?: string[];
+    query?: string;
+    remember?: boolean;
+  } = {},
 ): Promise<Response> {
-  const created = await deps.sessions.replace(ctx.request, login);
+  const { newDevice, ...started } = login;
+  const created = await deps.sessions.replace(ctx.request, started);
   await emit(deps.config, "login", {
     username: login.user.username,
     user: login.user,
     requestId: ctx.requestId,
     ...(login.via ? { via: login.via } : {}),
   });
-  const cookies = [created.cookie, deps.cookies.expire("challenge", ctx.secure), ...(more.cookies ?? [])];
+  const extra: string[] = [];
+  const finished = { ...started, ...(newDevice ? { newDevice } : {}), session: created.session };
+  for (const extension of extensionsOf(deps.config))
+    extra.push(
+      ...((await extension.afterLogin?.(ctx, deps, { ...finished, remember: !!more.remember })) ?? []),
+    );
+  const cookies = [
+    created.cookie,
+    deps.cookies.expire("challenge", ctx.secure),
+    ...(more.cookies ?? []),
+    ...extra,
+  ];
+  const location = next ?? deps.config.loginRedirect;
   return ctx.json
     ? json(ctx, { ...more.json, user: login.user, expiresAt: created.session.expiresAt }, 200, { cookies })
-    : redirect(ctx, next ?? deps.config.loginRedirect, { cookies });
+    : redirect(ctx, more.query ? withQuery(location, more.query) : location, { cookies });
 }
 
 /** The next step is a challenge: its id into the challenge cookie, then its page (JSON: the challenge). */
@@ -114,7 +159,8 @@ export function loginRoutes(deps: RouteDeps): Routes {
           const session = await currentSession(ctx, deps);
           return json(ctx, { user: session ? session.user : null });
         }
-        return loginPage(ctx, deps, 200, undefined, next);
+        const said = Object.entries(loginNotices).find(([key]) => ctx.url.searchParams.get(key) === "1");
+        return loginPage(ctx, deps, 200, undefined, next, said ? { notice: deps.text[said[1]] } : {});
       },
       async POST(ctx) {
         const { fields } = await anonymousPost(ctx, deps);
@@ -122,7 +168,14 @@ export function loginRoutes(deps: RouteDeps): Routes {
         const account = fields.username ?? "";
         // Reserved before Cognito sees the password: a burst cannot get more guesses than the limit.
         const attempt = await rateLimit(ctx, deps, account, next);
-        const result = await deps.login.authenticate(account, fields.password ?? "");
+        let device: Awaited<ReturnType<NonNullable<WarrantExtension["loginDevice"]>>>;
+        for (const extension of extensionsOf(deps.config))
+          device ??= await extension.loginDevice?.(ctx, deps, account);
+        const result = await deps.login.authenticate(
+          account,
+          fields.password ?? "",
+          device ? { device } : {},
+        );
         if (result.ok) {
           await attempt.succeeded();
           await deps.limiter.learn(account, result.user.username);
@@ -134,7 +187,7 @@ export function loginRoutes(deps: RouteDeps): Routes {
           await deps.limiter.learn(account, result.challenge.username);
           return toChallenge(ctx, deps, result.challenge, next);
         }
-        return loginFailed(ctx, deps, next);
+        return loginFailed(ctx, deps, next, [], account);
       },
     },
 

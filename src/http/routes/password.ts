@@ -53,7 +53,7 @@ export function passwordRoutes(deps: RouteDeps): Routes {
     kind: "change" | "forgot" | "reset",
     fields: FormField[],
     status = 200,
-    notes: { error?: string; message?: string } = {},
+    notes: { error?: string; message?: string; intro?: string } = {},
   ) => html(ctx, pages.password({ ctx: pageContext(ctx, deps, session), kind, fields, ...notes }), status);
 
   /** New passwords go to Cognito untouched (R4); only emptiness, length and the confirmation are checked here. */
@@ -120,13 +120,15 @@ export function passwordRoutes(deps: RouteDeps): Routes {
         const fresh = await deps.login.authenticate(username, fields.newPassword!);
         if (fresh.ok) {
           const cookies = [(await deps.sessions.start(fresh, ctx.request)).cookie];
-          return ctx.json ? json(ctx, { ok: true }, 200, { cookies }) : redirect(ctx, done, { cookies });
+          return ctx.json
+            ? json(ctx, { ok: true, message: text["password.changed"] }, 200, { cookies })
+            : redirect(ctx, done, { cookies });
         }
         if (fresh.reason === "challenge") return toChallenge(ctx, deps, fresh.challenge, done);
         const cookies = [deps.cookies.expire("session", ctx.secure)];
         return ctx.json
-          ? json(ctx, { ok: true }, 200, { cookies })
-          : redirect(ctx, `${base}/login`, { cookies });
+          ? json(ctx, { ok: true, message: text["password.changedSignIn"] }, 200, { cookies })
+          : redirect(ctx, `${base}/login?changed=1`, { cookies });
       },
     },
 
@@ -134,7 +136,7 @@ export function passwordRoutes(deps: RouteDeps): Routes {
       async GET(ctx) {
         if (ctx.json) return json(ctx, { fields: ["username"] });
         return passwordPage(ctx, null, "forgot", [usernameField()], 200, {
-          message: text["password.forgot.intro"],
+          intro: text["password.forgot.intro"],
         });
       },
       async POST(ctx) {
@@ -143,7 +145,9 @@ export function passwordRoutes(deps: RouteDeps): Routes {
         if (username.length === 0 || username.length > limits.username) {
           const errors = { username: text["login.failed"] };
           return fieldErrors(ctx, errors, () =>
-            passwordPage(ctx, null, "forgot", [usernameField(username, errors.username)], 400),
+            passwordPage(ctx, null, "forgot", [usernameField(username, errors.username)], 400, {
+              intro: text["password.forgot.intro"],
+            }),
           );
         }
         // Every request counts, reserved before Cognito is asked: it sends a message, so it is limited
@@ -210,9 +214,16 @@ export function passwordRoutes(deps: RouteDeps): Routes {
           if (user)
             await deps.sessions.endAll(user.username, { reason: "password_reset", request: ctx.request });
         }
-        if (result.ok) return finishLogin(ctx, deps, result, undefined);
+        // The next page says what happened: the profile reads `password=reset` (JSON: the message).
+        if (result.ok)
+          return finishLogin(ctx, deps, result, undefined, {
+            json: { ok: true, message: text["password.resetDone"] },
+            query: "password=reset",
+          });
         if (result.reason === "challenge") return toChallenge(ctx, deps, result.challenge);
-        return ctx.json ? json(ctx, { ok: true }) : redirect(ctx, `${base}/login`);
+        return ctx.json
+          ? json(ctx, { ok: true, message: text["password.resetSignIn"] })
+          : redirect(ctx, `${base}/login?reset=1`);
       },
     },
   };

@@ -147,9 +147,13 @@ export function profileRoutes(deps: RouteDeps): Routes {
         const notice =
           query.get("password") === "changed"
             ? text["password.changed"]
-            : done && (verifiableAttributes as readonly string[]).includes(done)
-              ? text[`verify.done.${done}`]
-              : undefined;
+            : query.get("password") === "reset"
+              ? text["password.resetDone"]
+              : query.get("signup") === "confirmed"
+                ? text["signup.signedIn"]
+                : done && (verifiableAttributes as readonly string[]).includes(done)
+                  ? text[`verify.done.${done}`]
+                  : undefined;
         return html(
           ctx,
           pages.profile({

@@ -76,8 +76,8 @@ export function signupRoutes(deps: RouteDeps): Routes {
       autocomplete: "email",
       error: errors.email,
     }),
-    passwordField("password", text["login.password"], "new-password", errors.password),
-    passwordField("confirmPassword", text["password.confirm"], "new-password", errors.confirmPassword),
+    passwordField("password", text["signup.password"], "new-password", errors.password),
+    passwordField("confirmPassword", text["signup.confirmPassword"], "new-password", errors.confirmPassword),
     // The mapped attributes a person may set (names, …), except the email that is already asked for.
     ...profileFields(config, text, values, new Set(Object.keys(errors))).filter((f) => f.name !== mailField),
   ];
@@ -255,6 +255,7 @@ export function signupRoutes(deps: RouteDeps): Routes {
           return finishLogin(ctx, deps, signedIn, undefined, {
             json: { ok: true, message: text["signup.signedIn"] },
             cookies,
+            query: "signup=confirmed",
           });
         if (signedIn?.reason === "challenge") {
           const response = await toChallenge(ctx, deps, signedIn.challenge);
@@ -263,7 +264,7 @@ export function signupRoutes(deps: RouteDeps): Routes {
         }
         return ctx.json
           ? json(ctx, { ok: true, message: text["signup.confirmed"] }, 200, { cookies })
-          : redirect(ctx, `${base}/login`, { cookies });
+          : redirect(ctx, `${base}/login?confirmed=1`, { cookies });
       },
     },
   };
