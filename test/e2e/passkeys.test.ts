@@ -115,7 +115,7 @@ describe("passkeys in Chromium (FAKE USER_AUTH front over cognito-local)", {
     await page.goto(`${server.url}/accounts/signup`);
     await page.getByLabel("Email", { exact: true }).fill(person);
     await page.getByLabel("Password", { exact: true }).fill(PASSWORD);
-    await page.getByLabel("New password again").fill(PASSWORD);
+    await page.getByLabel("Confirm password").fill(PASSWORD);
     await page.getByRole("button", { name: "Create account" }).click();
     await page.waitForURL(/\/accounts\/signup\/confirm/);
     await page.getByLabel("Code").fill(TEST_CODE);
