@@ -71,6 +71,12 @@ export interface WarrantEventMap {
   challenge: EventBase & { username: string; challenge: string };
   /** A session ended, for any reason; `count` when several of one user ended at once. */
   sessionEnd: EventBase & { username: string; reason: SessionEndReason; count?: number };
+  /** The devices extension: a browser was remembered ("remember this browser"); it skips MFA from now on. */
+  deviceRemembered: EventBase & { username: string; deviceKey: string };
+  /** The devices extension: a device was forgotten, by the person or by staff; it is asked for MFA again. */
+  deviceForgotten: EventBase & { username: string; deviceKey: string; by: "user" | "staff" };
+  /** The devices extension: one of Cognito's own sessions was ended (RevokeUserSession). */
+  cognitoSessionEnd: EventBase & { username: string; by: "user" | "staff" };
 }
 
 // Every name of the map, and no other: the mapped type makes a missing or extra name a type error.
@@ -81,6 +87,9 @@ const eventTable: { readonly [K in EventName]: true } = {
   passwordChange: true,
   challenge: true,
   sessionEnd: true,
+  deviceRemembered: true,
+  deviceForgotten: true,
+  cognitoSessionEnd: true,
 };
 
 /** The event names, in one list: the options schema accepts these and only these. */

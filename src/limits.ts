@@ -45,3 +45,6 @@ export const challengeAttempts = 5;
  * page may take the rest.
  */
 export const managedLoginTtl = 600;
+
+/** How long a browser keeps its device cookie (the devices extension), in seconds: 365 days. */
+export const deviceCookieAge: number = 365 * 86400;

@@ -196,7 +196,16 @@ function build(options: WarrantOptions): Warrant {
   );
   const pending = createPendingChallenges({ store, keyring, now: config.now, counters });
   const signups = createPendingChallenges({ store, keyring, now: config.now, counters, prefix: "signups" });
-  const login = createLogin({ config, store, cognito, pending, signups });
+  const answerer = (config.extensions as readonly WarrantExtension[]).find((e) => e.deviceAnswer);
+  const deviceAnswer = answerer?.deviceAnswer?.(config, cognito);
+  const login = createLogin({
+    config,
+    store,
+    cognito,
+    pending,
+    signups,
+    ...(deviceAnswer ? { deviceAnswer } : {}),
+  });
   const verifier = lazyVerifier(config);
   const http = createHandler({
     config,

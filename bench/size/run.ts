@@ -81,6 +81,10 @@ for (const { key, label, entry } of bundles) {
         pattern: /(^|\/)src\/managed-login\//,
         entry: "with-managed-login.ts",
       },
+      "@warrant/cognito/devices": {
+        pattern: /(^|\/)src\/(devices\/|cognito\/devices\.ts)/,
+        entry: "with-devices.ts",
+      },
     };
     for (const [name, { pattern, entry }] of Object.entries(optional)) {
       const found = output.some(([path, { bytesInOutput }]) => bytesInOutput > 0 && pattern.test(path));

@@ -53,14 +53,15 @@ export interface CognitoApi {
   /** The SDK client and retry policy underneath (for calls of optional modules). */
   readonly client: Cognito;
   /** USER_PASSWORD_AUTH or ADMIN_USER_PASSWORD_AUTH, as configured. */
-  passwordLogin(username: string, password: string): Promise<LoginStep>;
+  passwordLogin(username: string, password: string, deviceKey?: string): Promise<LoginStep>;
   /** USER_SRP_AUTH. */
   srpLogin(username: string, password: string, options?: { deviceKey?: string }): Promise<LoginStep>;
   /** USER_AUTH (choice-based): a preferred factor, the factors Cognito offers, or a sign-up's Session. */
   userAuthLogin(input: UserAuthStart): Promise<LoginStep>;
   /** GetUser after a login: the Cognito username and attributes. */
   getUser(accessToken: string): Promise<{ username: string; attributes: Attribute[] }>;
-  refresh(username: string, refreshToken: string): Promise<RefreshResult>;
+  /** REFRESH_TOKEN_AUTH (or GetTokensFromRefreshToken), with the device key the tokens were issued to. */
+  refresh(username: string, refreshToken: string, deviceKey?: string): Promise<RefreshResult>;
   revoke(refreshToken: string): Promise<void>;
   answerChallenge(challenge: AnswerTarget, answer: ValidAnswer): Promise<AnswerOutcome>;
   associateSoftwareToken(session: string): Promise<{ secret: string; session: string }>;
@@ -125,11 +126,13 @@ export function createCognitoApi(config: WarrantConfig): CognitoApi {
   const naming = { generated: false };
   return {
     client,
-    passwordLogin: (username, password) => passwordLogin(client, config, username, password),
+    passwordLogin: (username, password, deviceKey) =>
+      passwordLogin(client, config, username, password, deviceKey),
     srpLogin: (username, password, options = {}) => srpLogin(client, config, username, password, options),
     userAuthLogin: (input) => userAuthLogin(client, config, input),
     getUser: (accessToken) => getUser(client, accessToken),
-    refresh: (username, refreshToken) => refreshTokens(client, config, username, refreshToken),
+    refresh: (username, refreshToken, deviceKey) =>
+      refreshTokens(client, config, username, refreshToken, deviceKey),
     revoke: (refreshToken) => revokeToken(client, config, refreshToken),
     answerChallenge: (challenge, answer) => answerChallenge(client, config, challenge, answer),
     associateSoftwareToken: (session) => associateSoftwareToken(client, session),

@@ -27,6 +27,27 @@ export interface Tokens {
   accessToken: string;
   refreshToken: string;
   expiresAt: number;
+  /**
+   * The Cognito device key these tokens were issued to (device tracking): sent with every refresh, which
+   * Cognito refuses without it ("Invalid Refresh Token"). Absent when the pool does not track devices.
+   */
+  deviceKey?: string;
+}
+
+/**
+ * A device this browser remembers (device tracking): its key, its group's key and the random device
+ * password whose SRP verifier Cognito holds. What answers DEVICE_SRP_AUTH; kept sealed server-side.
+ */
+export interface RememberedDevice {
+  key: string;
+  groupKey: string;
+  password: string;
+}
+
+/** A device Cognito registered at this login (`NewDeviceMetadata`): confirm it with ConfirmDevice. */
+export interface NewDevice {
+  deviceKey: string;
+  deviceGroupKey: string;
 }
 
 /** A challenge Cognito asked for before it hands out tokens. */
@@ -51,21 +72,31 @@ export type LoginFailure = "invalid_credentials" | "user_not_confirmed" | "passw
 
 /** What Cognito said to a login step. */
 export type LoginStep =
-  | { kind: "tokens"; tokens: Tokens }
+  | { kind: "tokens"; tokens: Tokens; newDevice?: NewDevice }
   | { kind: "challenge"; challenge: PendingChallenge }
   | { kind: "failed"; reason: LoginFailure };
 
-/** Tokens from an AuthenticationResult; `refreshToken` falls back to the one the caller holds. */
-export function tokensOf(result: AuthenticationResultType, now: number, refreshToken?: string): Tokens {
+/**
+ * Tokens from an AuthenticationResult; `refreshToken` falls back to the one the caller holds, and
+ * `deviceKey` (the device the login or refresh named) to a new device's key.
+ */
+export function tokensOf(
+  result: AuthenticationResultType,
+  now: number,
+  refreshToken?: string,
+  deviceKey?: string,
+): Tokens {
   const refresh = result.RefreshToken ?? refreshToken;
   if (!result.AccessToken || !result.IdToken || !refresh) {
     throw new WarrantError("cognito_rejected", "Cognito answered without tokens");
   }
+  const device = deviceKey ?? result.NewDeviceMetadata?.DeviceKey;
   return {
     idToken: result.IdToken,
     accessToken: result.AccessToken,
     refreshToken: refresh,
     expiresAt: now + lifetime(result) * 1000,
+    ...(device ? { deviceKey: device } : {}),
   };
 }
 
@@ -88,9 +119,17 @@ export function stepOf(
   > & { AvailableChallenges?: string[] | undefined },
   username: string,
   now: number,
+  deviceKey?: string,
 ): LoginStep {
-  if (response.AuthenticationResult)
-    return { kind: "tokens", tokens: tokensOf(response.AuthenticationResult, now) };
+  const result = response.AuthenticationResult;
+  if (result) {
+    const { DeviceKey, DeviceGroupKey } = result.NewDeviceMetadata ?? {};
+    // A new device replaces the one the login named (Cognito no longer knew it).
+    const tokens = tokensOf(result, now, undefined, DeviceKey ?? deviceKey);
+    return DeviceKey && DeviceGroupKey
+      ? { kind: "tokens", tokens, newDevice: { deviceKey: DeviceKey, deviceGroupKey: DeviceGroupKey } }
+      : { kind: "tokens", tokens };
+  }
   if (response.ChallengeName) {
     const parameters = { ...(response.ChallengeParameters ?? {}) };
     return {
@@ -130,8 +169,13 @@ export async function passwordLogin(
   config: WarrantConfig,
   username: string,
   password: string,
+  deviceKey?: string,
 ): Promise<LoginStep> {
-  const AuthParameters = withSecretHash(config, username, { USERNAME: username, PASSWORD: password });
+  const AuthParameters = withSecretHash(config, username, {
+    USERNAME: username,
+    PASSWORD: password,
+    ...(deviceKey ? { DEVICE_KEY: deviceKey } : {}),
+  });
   try {
     const response =
       config.authFlow === "ADMIN_USER_PASSWORD_AUTH"
@@ -152,7 +196,7 @@ export async function passwordLogin(
             }),
             { during: "the login", raw: true },
           );
-    return stepOf(response, username, config.now());
+    return stepOf(response, username, config.now(), deviceKey);
   } catch (error) {
     return loginFailure(error);
   }
@@ -176,14 +220,16 @@ export async function getUser(
 export type RefreshResult = { ok: true; tokens: Tokens } | { ok: false; reason: "refused" };
 
 /**
- * New tokens from a refresh token. A refresh token Cognito refuses is a result (the session ends); an
- * outage or a throttle throws `WarrantError` (the session stays).
+ * New tokens from a refresh token, with the device key the tokens were issued to (device tracking:
+ * Cognito refuses a refresh without it). A refresh token Cognito refuses is a result (the session ends);
+ * an outage or a throttle throws `WarrantError` (the session stays).
  */
 export async function refreshTokens(
   cognito: Cognito,
   config: WarrantConfig,
   username: string,
   refreshToken: string,
+  deviceKey?: string,
 ): Promise<RefreshResult> {
   try {
     if (config.refreshTokenRotation) {
@@ -192,10 +238,12 @@ export async function refreshTokens(
           ClientId: config.clientId,
           RefreshToken: refreshToken,
           ...(config.clientSecret ? { ClientSecret: config.clientSecret } : {}),
+          ...(deviceKey ? { DeviceKey: deviceKey } : {}),
         }),
         { during: "the token refresh", retry: true, raw: true },
       );
-      return { ok: true, tokens: tokensOf(out.AuthenticationResult ?? {}, config.now(), refreshToken) };
+      const tokens = tokensOf(out.AuthenticationResult ?? {}, config.now(), refreshToken, deviceKey);
+      return { ok: true, tokens };
     }
     const out = await cognito.send<InitiateAuthResponse>(
       new InitiateAuthCommand({
@@ -203,11 +251,15 @@ export async function refreshTokens(
         ClientId: config.clientId,
         // With a secret, Cognito checks SECRET_HASH against the Cognito username (the sub in pools that
         // sign in by email), not against what the person typed.
-        AuthParameters: withSecretHash(config, username, { REFRESH_TOKEN: refreshToken }),
+        AuthParameters: withSecretHash(config, username, {
+          REFRESH_TOKEN: refreshToken,
+          ...(deviceKey ? { DEVICE_KEY: deviceKey } : {}),
+        }),
       }),
       { during: "the token refresh", retry: true, raw: true },
     );
-    return { ok: true, tokens: tokensOf(out.AuthenticationResult ?? {}, config.now(), refreshToken) };
+    const tokens = tokensOf(out.AuthenticationResult ?? {}, config.now(), refreshToken, deviceKey);
+    return { ok: true, tokens };
   } catch (error) {
     if (classify(error) === "credentials") return { ok: false, reason: "refused" };
     throw toWarrantError(error, "the token refresh");

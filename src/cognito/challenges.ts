@@ -127,7 +127,7 @@ export async function answerChallenge(
       responses = answer.responses;
     }
     const reply = await respond(challenge.name, responses);
-    return { kind: "step", step: stepOf(reply, challenge.username, config.now()) };
+    return { kind: "step", step: stepOf(reply, challenge.username, config.now(), challenge.deviceKey) };
   } catch (error) {
     if (error instanceof WarrantError) throw error;
     return outcomeOfError(error, challenge);

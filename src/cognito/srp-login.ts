@@ -11,6 +11,7 @@ import { WarrantError } from "../errors.ts";
 import type { WarrantConfig } from "../options.ts";
 import { type LoginStep, loginFailure, stepOf } from "./auth.ts";
 import type { Cognito } from "./client.ts";
+import { cognitoName } from "./errors.ts";
 import { InitiateAuthCommand, RespondToAuthChallengeCommand } from "./sdk.ts";
 import { withSecretHash } from "./secret-hash.ts";
 import { createSrpClient, type SrpClientOptions, SrpError } from "./srp.ts";
@@ -97,7 +98,7 @@ export async function srpExchange(
   }
   if (first.ChallengeName !== "PASSWORD_VERIFIER") {
     if (options.otherwise && (first.ChallengeName || first.AuthenticationResult))
-      return stepOf(first, options.username ?? "", config.now());
+      return stepOf(first, options.username ?? "", config.now(), options.deviceKey);
     throw new WarrantError("srp_failed", "Cognito did not answer with PASSWORD_VERIFIER");
   }
   const p = first.ChallengeParameters ?? {};
@@ -120,8 +121,8 @@ export async function srpExchange(
   } catch (error) {
     throw srpFailed(error);
   }
-  try {
-    const second = await cognito.send<RespondToAuthChallengeResponse>(
+  const answer = (withDevice: boolean) =>
+    cognito.send<RespondToAuthChallengeResponse>(
       new RespondToAuthChallengeCommand({
         ChallengeName: "PASSWORD_VERIFIER",
         ClientId: config.clientId,
@@ -130,12 +131,24 @@ export async function srpExchange(
         ChallengeResponses: withSecretHash(config, userIdForSrp, {
           USERNAME: userIdForSrp,
           ...proof,
-          ...device,
+          ...(withDevice ? device : {}),
         }),
       }),
       { during: "the login", raw: true },
     );
-    return stepOf(second, userIdForSrp, config.now());
+  let deviceKey = options.deviceKey;
+  try {
+    let second: RespondToAuthChallengeResponse;
+    try {
+      second = await answer(true);
+    } catch (error) {
+      // A device Cognito no longer knows (forgotten elsewhere): the same proof again without it, as AWS's
+      // own client does; the login then goes on as on a new browser.
+      if (!deviceKey || cognitoName(error) !== "ResourceNotFoundException") throw error;
+      deviceKey = undefined;
+      second = await answer(false);
+    }
+    return stepOf(second, userIdForSrp, config.now(), deviceKey);
   } catch (error) {
     if (error instanceof WarrantError) throw error;
     return loginFailure(error);

@@ -41,6 +41,12 @@ export interface SrpChallengeInput {
    * @default new Date()
    */
   now?: Date;
+  /**
+   * DEVICE_PASSWORD_VERIFIER: `poolName` is the device group key and `userIdForSrp` the device key, the
+   * password the device password; the rest of the exchange is the same.
+   * @default false
+   */
+  device?: boolean;
 }
 
 /** The ChallengeResponses of RespondToAuthChallenge(PASSWORD_VERIFIER), minus USERNAME and SECRET_HASH. */
@@ -317,7 +323,7 @@ export function createSrpClient(options: SrpClientOptions = {}): SrpClient {
       if (used) throw new SrpError("srp_already_used", "an SRP client answers one challenge only");
       used = true;
       const { poolName, userIdForSrp, password } = input;
-      if (typeof poolName !== "string" || poolName === "" || poolName.includes("_")) {
+      if (typeof poolName !== "string" || poolName === "" || (!input.device && poolName.includes("_"))) {
         throw new SrpError("srp_invalid_input", "poolName must be the part of the user pool id after '_'");
       }
       if (typeof userIdForSrp !== "string" || userIdForSrp === "") {
@@ -373,4 +379,41 @@ export function createSrpClient(options: SrpClientOptions = {}): SrpClient {
       };
     },
   };
+}
+
+/** What ConfirmDevice takes: the device's salt and SRP verifier, both base64 (Cognito's byte convention). */
+export interface DeviceVerifier {
+  Salt: string;
+  PasswordVerifier: string;
+}
+
+/**
+ * A new device's secret for ConfirmDevice: a random device password (40 bytes, base64) and its verifier
+ * v = g^x with x = H(salt | H(deviceGroupKey + deviceKey + ":" + password)), the salt 16 random bytes.
+ * Cognito keeps v; the password stays server-side and later answers DEVICE_PASSWORD_VERIFIER.
+ *
+ * @example
+ * ```ts
+ * const { password, verifier } = deviceSecret(meta.DeviceGroupKey, meta.DeviceKey);
+ * await cognito.send(new ConfirmDeviceCommand({ AccessToken, DeviceKey: meta.DeviceKey,
+ *   DeviceSecretVerifierConfig: verifier, DeviceName: "Firefox on Linux" }));
+ * ```
+ */
+export function deviceSecret(
+  deviceGroupKey: string,
+  deviceKey: string,
+  options: SrpClientOptions = {},
+): { password: string; verifier: DeviceVerifier } {
+  const random =
+    options.random ?? ((bytes: Uint8Array) => crypto.getRandomValues(bytes as Uint8Array<ArrayBuffer>));
+  const secret = new Uint8Array(40);
+  random(secret);
+  const password = encodeBase64(secret);
+  const saltBytes = new Uint8Array(16);
+  random(saltBytes);
+  const salt = javaBytes(toBigInt(saltBytes));
+  const identity = sha256(encoder.encode(`${deviceGroupKey}${deviceKey}:${password}`));
+  const xBytes = sha256(concat(salt, identity));
+  const v = options.modPow ? options.modPow(G, toBigInt(xBytes), N) : fromMont(fixedBasePow(xBytes));
+  return { password, verifier: { Salt: encodeBase64(salt), PasswordVerifier: encodeBase64(javaBytes(v)) } };
 }

@@ -67,7 +67,12 @@ export async function userAuthLogin(
     });
   }
   try {
-    return stepOf(await initiate(password ? { PASSWORD: password } : {}), username, config.now());
+    return stepOf(
+      await initiate(password ? { PASSWORD: password } : {}),
+      username,
+      config.now(),
+      input.deviceKey,
+    );
   } catch (error) {
     return loginFailure(error);
   }

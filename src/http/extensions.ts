@@ -13,13 +13,19 @@
  * - `loginPage(input)`: buttons on the login page beside the password form (or instead of it);
  * - `tokenService(config)`: how the sessions it starts (a login with `via: name`) refresh and revoke;
  * - `afterLogout(ctx, deps)`: where the browser goes after one of its sessions signs out.
+ * - `loginDevice(ctx, deps, username)`, `afterLogin(ctx, deps, login)`, `deviceAnswer(cognito)`: remembered
+ *   devices (the devices extension): the device a login names, what follows a login, DEVICE_SRP_AUTH.
  */
 
+import type { NewDevice, RememberedDevice } from "../cognito/auth.ts";
+import type { LoadCognito } from "../cognito/load.ts";
+import type { DeviceAnswer } from "../login/authenticate.ts";
 import type { PublicChallenge } from "../login/pending.ts";
 import type { WarrantConfig } from "../options.ts";
 import type { LoginButton, PageContext } from "../pages/pages.ts";
 import type { Text } from "../pages/text.ts";
 import type { TokenService } from "../sessions/refresh.ts";
+import type { Login } from "../sessions/session.ts";
 import type { Session } from "../sessions/store.ts";
 import type { Attribute } from "../users/mapping.ts";
 import type { Ctx, RouteDeps } from "./context.ts";
@@ -40,6 +46,18 @@ export interface ChallengeStep {
   html: string;
   /** The CSP sources (`'sha256-…'`) of the inline scripts in `html`: the page allows those and no others. */
   scripts?: readonly string[];
+  /** Trusted markup inside the answer form, before its button (a "remember this browser" box). */
+  field?: string;
+}
+
+/** A login that just succeeded, as {@link WarrantExtension.afterLogin} sees it. */
+export interface FinishedLogin extends Login {
+  /** A device Cognito registered at this login (NewDeviceMetadata), to confirm. */
+  newDevice?: NewDevice;
+  /** The person ticked "remember this browser" (the `remember` field of the challenge answer). */
+  remember: boolean;
+  /** The session the login started. */
+  session: Session;
 }
 
 /** The user a staff page is about, as an extension's section sees it. */
@@ -148,6 +166,15 @@ export interface WarrantExtension {
    * page (managed login: Cognito's `/logout`, so its own cookie goes too). `undefined` keeps the default.
    */
   afterLogout?(ctx: Ctx, deps: RouteDeps): string | undefined;
+  /** The device this browser remembers for `username`, sent with its login (DEVICE_KEY, DEVICE_SRP_AUTH). */
+  loginDevice?(ctx: Ctx, deps: RouteDeps, username: string): Promise<RememberedDevice | undefined>;
+  /**
+   * After a login succeeded and its session started: Set-Cookie values to add (the device cookie).
+   * It must not throw for an outage of its own: the login stands whatever it does.
+   */
+  afterLogin?(ctx: Ctx, deps: RouteDeps, login: FinishedLogin): Promise<string[]>;
+  /** What answers DEVICE_SRP_AUTH; called once, when the warrant is built. */
+  deviceAnswer?(config: WarrantConfig, cognito: LoadCognito): DeviceAnswer;
 }
 
 /** The extensions of a config, as the HTTP layer reads them (the options know only their names). */

@@ -5,7 +5,7 @@
  * attempt). The Cognito calls that send an answer live in `cognito/challenges.ts`.
  */
 import * as v from "valibot";
-import type { PendingChallenge } from "../cognito/auth.ts";
+import type { PendingChallenge, RememberedDevice } from "../cognito/auth.ts";
 import type { AnswerTarget, ValidAnswer } from "../cognito/challenges.ts";
 import { limits } from "../limits.ts";
 
@@ -83,6 +83,8 @@ export interface StoredChallenge extends AnswerTarget {
   totp?: TotpSetup;
   /** A first factor of USER_AUTH (not an MFA step): `{ anotherWay: true }` may start the choice again. */
   firstFactor?: true;
+  /** The remembered device of the login, for a DEVICE_SRP_AUTH that follows (sealed with the record). */
+  device?: RememberedDevice;
 }
 
 /** Longest WebAuthn assertion passed to Cognito, as JSON text. */

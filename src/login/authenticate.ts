@@ -4,7 +4,14 @@
  * password flow), answer the challenges Cognito asks for, and, once Cognito hands out tokens, mirror
  * the user into its local record (`completeLogin`). Expected failures are results; outages throw.
  */
-import type { LoginFailure, LoginStep, Tokens } from "../cognito/auth.ts";
+import type {
+  LoginFailure,
+  LoginStep,
+  NewDevice,
+  PendingChallenge,
+  RememberedDevice,
+  Tokens,
+} from "../cognito/auth.ts";
 import { groupsOf, unverifiedClaims } from "../cognito/jwt.ts";
 import type { LoadCognito } from "../cognito/load.ts";
 import { WarrantError } from "../errors.ts";
@@ -36,7 +43,13 @@ const isAnotherWay = (answer: unknown): boolean =>
 
 /** The result of {@link LoginCore.authenticate}. */
 export type AuthResult<U = SessionUser> =
-  | { ok: true; user: U; tokens: Tokens }
+  | {
+      ok: true;
+      user: U;
+      tokens: Tokens;
+      /** A device Cognito registered at this login (device tracking): confirm it (the devices extension does). */
+      newDevice?: NewDevice;
+    }
   | { ok: false; reason: LoginFailure | "unknown_user" }
   | { ok: false; reason: "challenge"; challenge: PublicChallenge };
 
@@ -71,6 +84,12 @@ export interface AuthenticateOptions {
    */
   deviceKey?: string;
   /**
+   * The device this browser remembers (its key, group key and device password): sent as DEVICE_KEY, and
+   * it answers DEVICE_SRP_AUTH, so a remembered browser skips MFA. Needs a device answerer (the devices
+   * extension). A device Cognito refuses is dropped and the login goes on as on a new browser.
+   */
+  device?: RememberedDevice;
+  /**
    * `USER_AUTH` only: the first factor to ask for, in place of `config.preferredChallenge`. With a
    * password, the sign-in uses it (PASSWORD_SRP unless PASSWORD is preferred).
    */
@@ -82,6 +101,7 @@ interface StepContext {
   /** What the person typed at login. */
   login?: string;
   deviceKey?: string;
+  device?: RememberedDevice;
   /** The step is a first factor of USER_AUTH (Cognito's answer to InitiateAuth or to SELECT_CHALLENGE). */
   firstFactor?: boolean;
   /** The factors SELECT_CHALLENGE offered, carried to the chosen one so its page can offer the others. */
@@ -89,6 +109,25 @@ interface StepContext {
   /** The login lineage and step of the challenge answered, when a challenge led here. */
   lineage?: { id: string; step: number };
 }
+
+/**
+ * Answers DEVICE_SRP_AUTH (then DEVICE_PASSWORD_VERIFIER) with a remembered device: the next step, or
+ * `null` when Cognito refused the device. The devices extension brings one.
+ */
+export type DeviceAnswer = (
+  challenge: PendingChallenge,
+  device: RememberedDevice,
+) => Promise<LoginStep | null>;
+
+/** The device option when it is one (three non-empty strings), else undefined. */
+function deviceIn(device: unknown): RememberedDevice | undefined {
+  const d = device as RememberedDevice | undefined;
+  const ok = (x: unknown) => typeof x === "string" && x.length > 0 && x.length <= 256;
+  return d && ok(d.key) && ok(d.groupKey) && ok(d.password) ? d : undefined;
+}
+
+/** Thrown inside the login core when Cognito refused the remembered device; the login starts again without it. */
+class DeviceRefused extends Error {}
 
 /** The login operations. */
 export interface LoginCore {
@@ -120,6 +159,8 @@ export function createLogin(deps: {
   pending: PendingChallenges;
   /** Where SignUp sessions wait for the confirmation (a store of their own, so no challenge id opens one). */
   signups: PendingChallenges;
+  /** Answers DEVICE_SRP_AUTH; without one that challenge is `unsupported_challenge`. */
+  deviceAnswer?: DeviceAnswer;
 }): LoginCore {
   const { config, store, pending, signups } = deps;
 
@@ -176,8 +217,17 @@ export function createLogin(deps: {
 
   const afterStep = async (step: LoginStep, context: StepContext): Promise<AuthResult> => {
     if (step.kind === "failed") return { ok: false, reason: step.reason };
-    if (step.kind === "tokens") return completeLogin(step.tokens);
+    if (step.kind === "tokens") {
+      const done = await completeLogin(step.tokens);
+      return done.ok && step.newDevice ? { ...done, newDevice: step.newDevice } : done;
+    }
     const next = step.challenge;
+    if (next.name === "DEVICE_SRP_AUTH" && context.device && deps.deviceAnswer) {
+      const answered = await deps.deviceAnswer(next, context.device);
+      if (!answered) throw new DeviceRefused();
+      const { device: _spent, ...rest } = context;
+      return afterStep(answered, rest);
+    }
     if (!(challengeNames as readonly string[]).includes(next.name)) {
       throw new WarrantError(
         "unsupported_challenge",
@@ -194,6 +244,7 @@ export function createLogin(deps: {
       step: context.lineage ? context.lineage.step + 1 : 0,
       ...(context.login ? { login: context.login } : {}),
       ...(context.deviceKey ? { deviceKey: context.deviceKey } : {}),
+      ...(context.device ? { device: context.device } : {}),
       ...(context.firstFactor ? { firstFactor: true } : {}),
       ...(context.firstFactor && available ? { availableChallenges: available } : {}),
     };
@@ -207,12 +258,42 @@ export function createLogin(deps: {
   const userAuth = async (
     username: string,
     input: { password?: string; preferred?: FirstFactor; session?: string; deviceKey?: string | undefined },
+    device?: RememberedDevice,
   ): Promise<AuthResult> => {
     const step = await (await deps.cognito()).userAuthLogin({ username, ...input });
     return afterStep(step, {
       login: username,
       firstFactor: true,
       ...(input.deviceKey ? { deviceKey: input.deviceKey } : {}),
+      ...(device ? { device } : {}),
+    });
+  };
+
+  /** One login, with or without the remembered device. */
+  const login = async (
+    username: string,
+    password: string,
+    deviceKey: string | undefined,
+    device: RememberedDevice | undefined,
+    options: AuthenticateOptions | undefined,
+  ): Promise<AuthResult> => {
+    if (config.authFlow === "USER_AUTH") {
+      const preferred = options?.preferredChallenge ?? config.preferredChallenge;
+      return userAuth(
+        username,
+        { ...(password ? { password } : {}), ...(preferred ? { preferred } : {}), deviceKey },
+        device,
+      );
+    }
+    const cognito = await deps.cognito();
+    const step =
+      config.authFlow === "USER_SRP_AUTH"
+        ? await cognito.srpLogin(username, password, deviceKey ? { deviceKey } : {})
+        : await cognito.passwordLogin(username, password, deviceKey);
+    return afterStep(step, {
+      login: username,
+      ...(deviceKey ? { deviceKey } : {}),
+      ...(device ? { device } : {}),
     });
   };
 
@@ -231,22 +312,17 @@ export function createLogin(deps: {
       ) {
         return { ok: false, reason: "invalid_credentials" };
       }
-      const deviceKey =
+      const device = deviceIn(options?.device);
+      const given =
         typeof options?.deviceKey === "string" && options.deviceKey ? options.deviceKey : undefined;
-      if (passwordless) {
-        const preferred = options?.preferredChallenge ?? config.preferredChallenge;
-        return userAuth(username, {
-          ...(password ? { password } : {}),
-          ...(preferred ? { preferred } : {}),
-          deviceKey,
-        });
+      const deviceKey = device?.key ?? given;
+      try {
+        return await login(username, password, deviceKey, device, options);
+      } catch (error) {
+        if (!(error instanceof DeviceRefused)) throw error;
+        // The remembered device no longer opens (forgotten, or its secret altered): a normal login.
+        return login(username, password, undefined, undefined, options);
       }
-      const cognito = await deps.cognito();
-      const step =
-        config.authFlow === "USER_SRP_AUTH"
-          ? await cognito.srpLogin(username, password, deviceKey ? { deviceKey } : {})
-          : await cognito.passwordLogin(username, password);
-      return afterStep(step, { login: username, ...(deviceKey ? { deviceKey } : {}) });
     },
 
     async holdSignUp(username, session) {
@@ -301,7 +377,7 @@ export function createLogin(deps: {
         if (!(await pending.claim(challengeId))) return expired;
         await pending.remove(challengeId);
         // The choice starts again for the same person, without a preference, so Cognito lists every factor.
-        return userAuth(record.login ?? record.username, { deviceKey: record.deviceKey });
+        return userAuth(record.login ?? record.username, { deviceKey: record.deviceKey }, record.device);
       }
       const checked = validateAnswer(record, answer);
       if (!checked.ok) {
@@ -329,18 +405,25 @@ export function createLogin(deps: {
         if (!challenge) return expired;
         return { ok: false, reason: outcome.reason, attemptsLeft: challengeAttempts - attempts, challenge };
       }
-      return afterStep(outcome.step, {
-        lineage: { id: record.lineage ?? randomToken(), step: record.step ?? 0 },
-        ...(record.login ? { login: record.login } : {}),
-        ...(record.deviceKey ? { deviceKey: record.deviceKey } : {}),
-        // The factor chosen at SELECT_CHALLENGE is still a first factor; what comes after one is not.
-        ...(record.name === "SELECT_CHALLENGE"
-          ? {
-              firstFactor: true,
-              ...(record.availableChallenges ? { available: record.availableChallenges } : {}),
-            }
-          : {}),
-      });
+      try {
+        return await afterStep(outcome.step, {
+          lineage: { id: record.lineage ?? randomToken(), step: record.step ?? 0 },
+          ...(record.login ? { login: record.login } : {}),
+          ...(record.deviceKey ? { deviceKey: record.deviceKey } : {}),
+          ...(record.device ? { device: record.device } : {}),
+          // The factor chosen at SELECT_CHALLENGE is still a first factor; what comes after one is not.
+          ...(record.name === "SELECT_CHALLENGE"
+            ? {
+                firstFactor: true,
+                ...(record.availableChallenges ? { available: record.availableChallenges } : {}),
+              }
+            : {}),
+        });
+      } catch (error) {
+        // The remembered device was refused after the answer: this login cannot go on; sign in again.
+        if (error instanceof DeviceRefused) return expired;
+        throw error;
+      }
     },
   };
 }

@@ -72,7 +72,7 @@ ${
           ? form(`${Object.entries(hidden)
               .map(([k, v]) => `<input type="hidden" name="${escapeHtml(k)}" value="${escapeHtml(v)}">`)
               .join("")}${choices.length ? choiceFieldset(choices, t["challenge.method"], choiceError) : ""}
-${fields.map((f, i) => field(f, i === focus)).join("\n")}
+${fields.map((f, i) => field(f, i === focus)).join("\n")}${props.inForm ?? ""}
 <button type="submit">${escapeHtml(props.submit ?? t["challenge.submit"])}</button>`)
           : ""
       }${more}`

@@ -107,6 +107,8 @@ export interface PageProps {
     submit?: string;
     /** Trusted markup an extension adds after the message (a passkey step, with its script). */
     step?: string;
+    /** Trusted markup an extension adds inside the answer form, before its button ("remember this browser"). */
+    inForm?: string;
     /** A first factor of USER_AUTH: a button (posted as `anotherWay`) that offers the other factors. */
     anotherWay?: boolean;
   };

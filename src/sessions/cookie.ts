@@ -6,17 +6,19 @@
  * - `challenge`: the id of a pending login challenge, for the challenge's TTL;
  * - `signup`: the id of a held SignUp session (sign-in after the confirmation), for the same TTL.
  * - `oauth`: the value that binds a managed login under way to this browser, for `managedLoginTtl`.
+ * - `device`: the handle of this browser's remembered Cognito devices (the devices extension), for
+ *   `deviceCookieAge`; never the session.
  * All are HttpOnly, SameSite=Lax, Path=/, no Domain; `__Host-` and Secure on https (S7). Each value is
  * 32 random bytes in base64url: anything else in a cookie is treated as absent (S3).
  */
-import { challengeTtl, managedLoginTtl } from "../limits.ts";
+import { challengeTtl, deviceCookieAge, managedLoginTtl } from "../limits.ts";
 import type { WarrantConfig } from "../options.ts";
 
 /** The value of every cookie: 32 random bytes in base64url without padding, 43 characters. */
 export const tokenPattern: RegExp = /^[A-Za-z0-9_-]{43}$/;
 
 /** The library's cookies. */
-export type CookieKind = "session" | "csrf" | "challenge" | "signup" | "oauth";
+export type CookieKind = "session" | "csrf" | "challenge" | "signup" | "oauth" | "device";
 
 /** True when the site is served over https (directly, or as the configured origins say). */
 export function isSecure(request: Request, origins: readonly string[] | undefined): boolean {
@@ -79,6 +81,7 @@ export function createCookies(config: Pick<WarrantConfig, "session">): Cookies {
     challenge: `${base}_challenge`,
     signup: `${base}_signup`,
     oauth: `${base}_oauth`,
+    device: `${base}_device`,
   };
   // The csrf cookie lives as long as the browser session; the others as long as what they stand for.
   const maxAges: Record<CookieKind, number | undefined> = {
@@ -87,6 +90,7 @@ export function createCookies(config: Pick<WarrantConfig, "session">): Cookies {
     challenge: challengeTtl,
     signup: challengeTtl,
     oauth: managedLoginTtl,
+    device: deviceCookieAge,
   };
   const attributes = (secure: boolean, maxAge: number | undefined) =>
     `; Path=/${maxAge === undefined ? "" : `; Max-Age=${Math.max(0, Math.floor(maxAge))}`}; HttpOnly; SameSite=Lax${secure ? "; Secure" : ""}`;

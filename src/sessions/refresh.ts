@@ -35,8 +35,11 @@ const pause = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
  * an extension brings its own for the sessions it starts (named by the record's `via`).
  */
 export interface TokenService {
-  /** New tokens, or `{ ok: false }` when the refresh token is refused; an outage throws `WarrantError`. */
-  refresh(username: string, refreshToken: string): Promise<RefreshResult>;
+  /**
+   * New tokens, or `{ ok: false }` when the refresh token is refused; an outage throws `WarrantError`.
+   * `deviceKey`: the Cognito device the tokens were issued to, which the refresh must name.
+   */
+  refresh(username: string, refreshToken: string, deviceKey?: string): Promise<RefreshResult>;
   /** Revokes a refresh token; throws when that could not be done. */
   revoke(refreshToken: string): Promise<void>;
 }
@@ -126,7 +129,7 @@ export function createRefresh(deps: {
     let result: RefreshResult;
     try {
       const service = await tokenServiceOf(current, deps.tokenServices, deps.cognito);
-      result = await service.refresh(current.username, tokens.refreshToken);
+      result = await service.refresh(current.username, tokens.refreshToken, tokens.deviceKey);
     } catch (error) {
       const transient =
         error instanceof WarrantError &&

@@ -11,6 +11,7 @@ import redisDriver from "unstorage/drivers/redis";
 import { challengeAttempts, type Warrant } from "../../src/mod.ts";
 import { Client } from "../support/browser-client.ts";
 import { enrolTotp, wrongTotp } from "../support/challenges.ts";
+import { freePort } from "../support/cognito-local.ts";
 import { createEnv, type Env, email, PASSWORD, REDIS_URL, warrantFor } from "../support/setup.ts";
 
 const prefix = `warrant-test-limits:${process.pid}:${Math.random().toString(36).slice(2, 8)}`;
@@ -146,6 +147,20 @@ describe("attempt limits across two instances on one Redis", () => {
     );
     assert.ok(logins() <= 5, `${logins()} reached Cognito`);
     assert.equal(statuses.filter((s) => s === 429).length, 40 - logins());
+  });
+
+  it("answers 503 + Retry-After when Redis (store and counters) is unreachable, and never asks Cognito", async () => {
+    const port = await freePort();
+    const storage = createStorage({
+      driver: redisDriver({ url: `redis://127.0.0.1:${port}`, base: prefix, maxRetriesPerRequest: 0 }),
+    });
+    storages.push(storage);
+    const warrant = warrantFor(env, { storage, storageTimeout: 300 });
+    env.front.resetCalls();
+    const res = await json(warrant, "/accounts/login", { username: email("down"), password: "Wrong" });
+    assert.equal(res.status, 503);
+    assert.ok(Number(res.headers.get("retry-after")) > 0);
+    assert.equal(logins(), 0);
   });
 
   describe("MFA codes", () => {

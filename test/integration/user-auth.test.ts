@@ -326,7 +326,11 @@ describe("USER_AUTH (FAKE front for USER_AUTH over cognito-local)", () => {
       password: PASSWORD,
     });
     assert.equal(confirmed.status, 303);
-    assert.equal(confirmed.headers.get("location"), "/accounts/profile");
+    assert.equal(
+      confirmed.headers.get("location"),
+      "/accounts/profile?signup=confirmed",
+      "the next page says what happened",
+    );
     assert.equal(setCookies(confirmed).warrant_signup, "", "the sign-up cookie is spent");
     const confirm = env.front.requests("ConfirmSignUp")[0];
     assert.match(confirm.Session, /^fake-signup-/);

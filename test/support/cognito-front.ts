@@ -38,6 +38,8 @@ export interface CognitoFront {
   clearFaults(): void;
   /** Lets test support answer `target` (return undefined to forward as usual). */
   intercept(target: string, fn: Interceptor | undefined): void;
+  /** The interceptor `target` has now, so another layer of test support can wrap it. */
+  interceptor(target: string): Interceptor | undefined;
   /**
    * Sends `body` for `target` straight to cognito-local: no count, fault, interceptor or SECRET_HASH
    * check. For test support that has to ask the emulator something on the side (the SRP responder).
@@ -210,6 +212,7 @@ export async function startCognitoFront(upstream: string): Promise<CognitoFront>
       if (fn) interceptors.set(target, fn);
       else interceptors.delete(target);
     },
+    interceptor: (target) => interceptors.get(target),
     forward,
     addClientSecret(clientId, secret) {
       secrets.set(clientId, secret);

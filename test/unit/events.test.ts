@@ -36,7 +36,17 @@ describe("events option", () => {
     );
     assert.deepEqual(
       [...eventNames],
-      ["login", "logout", "signUp", "passwordChange", "challenge", "sessionEnd"],
+      [
+        "login",
+        "logout",
+        "signUp",
+        "passwordChange",
+        "challenge",
+        "sessionEnd",
+        "deviceRemembered",
+        "deviceForgotten",
+        "cognitoSessionEnd",
+      ],
     );
   });
 

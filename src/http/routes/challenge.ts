@@ -106,6 +106,7 @@ const challengeForm = (
       ...(hidden ? { hidden } : {}),
       ...(submit ? { submit } : {}),
       ...(step ? { step: step.html } : {}),
+      ...(step?.field ? { inForm: step.field } : {}),
       // Another way only helps when there is one: a pool with a single factor has nothing else to offer.
       ...(challenge.firstFactor && name !== "SELECT_CHALLENGE" && available.length !== 1
         ? { anotherWay: true }
@@ -344,7 +345,8 @@ export function challengeRoutes(deps: RouteDeps): Routes {
         const result = await deps.login.respond(id, built.answer);
         if (result.ok) {
           await attempt.succeeded();
-          return finishLogin(ctx, deps, result, next);
+          const remember = ["on", "true", "1"].includes(body.fields.remember ?? "");
+          return finishLogin(ctx, deps, result, next, { remember });
         }
         // Wrong guesses count against the account: codes, passkey assertions, a password chosen at
         // SELECT_CHALLENGE. Anything else (a next challenge, a policy refusal) gives the attempt back.

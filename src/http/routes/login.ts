@@ -5,6 +5,7 @@
  * {@link toChallenge} (the next challenge, its id in the challenge cookie).
  */
 
+import type { NewDevice } from "../../cognito/auth.ts";
 import { emit } from "../../events.ts";
 import type { PublicChallenge } from "../../login/authenticate.ts";
 import { escapeHtml, layout } from "../../pages/html.ts";
@@ -22,6 +23,7 @@ import {
   redirect,
   withQuery,
 } from "../context.ts";
+import { extensionsOf, type WarrantExtension } from "../extensions.ts";
 import { anonymousPost, formBody, rateLimit } from "../guards.ts";
 import { safeNext } from "../next.ts";
 import type { Routes } from "../router.ts";
@@ -78,18 +80,35 @@ const loginNotices = {
 export async function finishLogin(
   ctx: Ctx,
   deps: RouteDeps,
-  login: Login,
+  login: Login & { newDevice?: NewDevice },
   next?: string,
-  more: { json?: Record<string, unknown>; cookies?: string[]; query?: string } = {},
+  more: {
+    json?: Record<string, unknown>;
+    cookies?: string[];
+    query?: string;
+    remember?: boolean;
+  } = {},
 ): Promise<Response> {
-  const created = await deps.sessions.replace(ctx.request, login);
+  const { newDevice, ...started } = login;
+  const created = await deps.sessions.replace(ctx.request, started);
   await emit(deps.config, "login", {
     username: login.user.username,
     user: login.user,
     requestId: ctx.requestId,
     ...(login.via ? { via: login.via } : {}),
   });
-  const cookies = [created.cookie, deps.cookies.expire("challenge", ctx.secure), ...(more.cookies ?? [])];
+  const extra: string[] = [];
+  const finished = { ...started, ...(newDevice ? { newDevice } : {}), session: created.session };
+  for (const extension of extensionsOf(deps.config))
+    extra.push(
+      ...((await extension.afterLogin?.(ctx, deps, { ...finished, remember: !!more.remember })) ?? []),
+    );
+  const cookies = [
+    created.cookie,
+    deps.cookies.expire("challenge", ctx.secure),
+    ...(more.cookies ?? []),
+    ...extra,
+  ];
   const location = next ?? deps.config.loginRedirect;
   return ctx.json
     ? json(ctx, { ...more.json, user: login.user, expiresAt: created.session.expiresAt }, 200, { cookies })
@@ -149,7 +168,14 @@ export function loginRoutes(deps: RouteDeps): Routes {
         const account = fields.username ?? "";
         // Reserved before Cognito sees the password: a burst cannot get more guesses than the limit.
         const attempt = await rateLimit(ctx, deps, account, next);
-        const result = await deps.login.authenticate(account, fields.password ?? "");
+        let device: Awaited<ReturnType<NonNullable<WarrantExtension["loginDevice"]>>>;
+        for (const extension of extensionsOf(deps.config))
+          device ??= await extension.loginDevice?.(ctx, deps, account);
+        const result = await deps.login.authenticate(
+          account,
+          fields.password ?? "",
+          device ? { device } : {},
+        );
         if (result.ok) {
           await attempt.succeeded();
           await deps.limiter.learn(account, result.user.username);
