@@ -1,14 +1,15 @@
 /**
  * @module
  * `npm run openapi`: docs/openapi.json, the OpenAPI 3.1 document of the JSON side of `warrant.handler`,
- * generated from the route table the handler builds (every extension on: passkeys, managed login, API
- * Gateway), so a route added to the table without a line here fails `npm run openapi` and
+ * generated from the route table the handler builds (every extension on: passkeys, devices, managed
+ * login, API Gateway), so a route added to the table without a line here fails `npm run openapi` and
  * test/docs/openapi.test.ts. The error responses come from `apiErrorCodes`, the table the routes answer
  * with. `--check` exits 1 when docs/openapi.json is not what this script writes.
  */
 import { readFileSync, writeFileSync } from "node:fs";
 import { fileURLToPath } from "node:url";
 import { apiGateway } from "../src/api-gateway/mod.ts";
+import { devices } from "../src/devices/mod.ts";
 import { routeTable } from "../src/http/handler.ts";
 import { managedLogin } from "../src/managed-login/mod.ts";
 import { apiErrorCodes, createWarrant } from "../src/mod.ts";
@@ -252,6 +253,28 @@ export const operations: Record<string, Operation> = {
     body: { properties: { action: { enum: ["rename", "delete"] }, name: str }, required: ["action"] },
     ok: { type: "object" },
   },
+  "GET /sessions": {
+    summary: "The user's sessions and remembered devices (with devices())",
+    tag: "devices",
+    auth: "session",
+    ok: { type: "object" },
+  },
+  "POST /sessions": {
+    summary: "End one other session, every other session, or forget a device",
+    tag: "devices",
+    auth: "session",
+    body: {
+      properties: {
+        action: { enum: ["end", "end-others", "forget"] },
+        handle: str,
+        device: str,
+        session: str,
+      },
+      required: ["action"],
+    },
+    ok: okTrue,
+    errors: { "404": "not_found: no such session or device" },
+  },
   "GET /oauth2/start": {
     summary: "Start a managed login (`?provider=&next=`): 303 to Cognito's /oauth2/authorize",
     tag: "managed-login",
@@ -413,6 +436,7 @@ export function documentedWarrant(): ReturnType<typeof createWarrant> {
     endpoint: closed,
     extensions: [
       passkeys(),
+      devices(),
       managedLogin({
         domain: "auth.example.com",
         redirectUri: "https://app.example.com/accounts/oauth2/callback",

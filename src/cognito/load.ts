@@ -6,8 +6,10 @@
  * never loads or evaluates the SDK. Bundlers keep the `import()` lazy (esbuild wraps the layer in an
  * initialiser) and, through `sdk.ts`'s `browser` map, still tree-shake the SDK.
  */
+import { WarrantError } from "../errors.ts";
 import type { WarrantConfig } from "../options.ts";
 import type { CognitoApi } from "./api.ts";
+import { outageCause } from "./errors.ts";
 import type { Verifier } from "./verify.ts";
 
 /** Gets the Cognito calls, loading them the first time. */
@@ -26,7 +28,20 @@ export function cognitoLoader(config: WarrantConfig): LoadCognito {
   let api: Promise<CognitoApi> | undefined;
   return () => {
     if (!api) {
-      const loading = import("./api.ts").then((m) => m.createCognitoApi(config));
+      const loading = import("./api.ts").then(
+        (m) => m.createCognitoApi(config),
+        (error: unknown) => {
+          // Deno without --allow-env for the variables the AWS SDK reads as it loads refuses the read
+          // itself: the same outage (503, the flag named in the log) as a missing --allow-sys at the call.
+          const cause = outageCause(error);
+          if (cause.startsWith("Deno permission missing")) {
+            throw new WarrantError("cognito_unavailable", `Cognito is unavailable (loading: ${cause})`, {
+              cause: error,
+            });
+          }
+          throw error;
+        },
+      );
       api = loading;
       // A failed load (a broken install, say) is tried again on the next call rather than kept.
       loading.catch(() => {

@@ -58,10 +58,10 @@ describe("the README's deno run line", () => {
     if (project) rmSync(project, { recursive: true, force: true });
   });
 
-  async function run(drop?: string) {
+  /** `change` edits the argv: drop a flag, or narrow one. */
+  async function run(change: (args: string[]) => string[] = (a) => a) {
     const port = await freePort();
-    let args = denoArgs(port, new URL(env.front.endpoint).host);
-    if (drop) args = args.filter((a) => !a.startsWith(drop));
+    const args = change(denoArgs(port, new URL(env.front.endpoint).host));
     return startServer(`deno ${args.join(" ")}`, deno, args, {
       cwd: project,
       port,
@@ -106,13 +106,26 @@ describe("the README's deno run line", () => {
   });
 
   it("without --allow-sys the SDK's call cannot be made: the sign-in is a 503, not a crash", async () => {
-    const server = await run("--allow-sys");
+    const server = await run((args) => args.filter((a) => !a.startsWith("--allow-sys")));
     try {
       const res = await login(server.url);
       assert.equal(res.status, 503);
       assert.ok(res.headers.get("retry-after"));
       assert.equal(((await res.json()) as { error: string }).error, "unavailable");
       assert.match(server.output(), /Deno permission missing: run with --allow-sys/);
+    } finally {
+      await server.stop();
+    }
+  });
+
+  it("without --allow-env for the AWS SDK's variables, sign-in is a 503 naming the flag, not a 500", async () => {
+    const appOnly = "--allow-env=COGNITO_USER_POOL_ID,COGNITO_CLIENT_ID,COGNITO_ENDPOINT,WARRANT_SECRET,PORT";
+    const server = await run((args) => args.map((a) => (a.startsWith("--allow-env=") ? appOnly : a)));
+    try {
+      const res = await login(server.url);
+      assert.equal(res.status, 503, server.output());
+      assert.equal(((await res.json()) as { error: string }).error, "unavailable");
+      assert.match(server.output(), /Deno permission missing: run with --allow-env/);
     } finally {
       await server.stop();
     }
