@@ -121,7 +121,7 @@ describe("passkeys in Chromium (FAKE USER_AUTH front over cognito-local)", {
     await page.getByLabel("Code").fill(TEST_CODE);
     await page.getByRole("button", { name: "Confirm" }).click();
     // Signed in by the confirmation itself: no password typed again.
-    await page.waitForURL(`${server.url}/accounts/profile`);
+    await page.waitForURL(`${server.url}/accounts/profile?signup=confirmed`);
     assert.equal(await signedInAs(page, server.url), person);
 
     // The profile page links to the passkeys (the extension's profile link).
