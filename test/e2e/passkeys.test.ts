@@ -168,12 +168,16 @@ describe("passkeys in Chromium (FAKE USER_AUTH front over cognito-local)", {
     await startSignIn(page, server.url, person);
     await page.getByRole("button", { name: "Use a passkey" }).click();
     await page.waitForURL(`${server.url}/accounts/login/challenge`);
-    const post = (credential: string) =>
-      page.evaluate((value) => {
+    // Resolves once the page the post leads to has loaded (waitForLoadState alone may see the old one).
+    const post = async (credential: string) => {
+      const loaded = page.waitForEvent("load");
+      await page.evaluate((value) => {
         const form = document.querySelector<HTMLFormElement>("form[data-passkey]")!;
         (form.elements.namedItem("credential") as HTMLInputElement).value = value;
         form.submit();
       }, credential);
+      await loaded;
+    };
     const refusedBefore = fake.stats.refused;
     await post(firstAssertion);
     await page.waitForLoadState();
