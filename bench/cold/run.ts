@@ -70,6 +70,10 @@ async function startOnce(script: string, path: string) {
     modules: [{ type: "ESModule", path: join(root, "bench/cold/worker.mjs"), contents: script }],
     compatibilityDate: "2025-01-01",
     kvNamespaces: ["WARRANT_KV"],
+    // The demo counts rate limits in Durable Objects (examples/wrangler.toml); the others ignore it.
+    ...(script.includes("WarrantCounters")
+      ? { durableObjects: { WARRANT_COUNTERS: "WarrantCounters" } }
+      : {}),
     bindings,
   });
   try {
