@@ -30,8 +30,9 @@ import {
   resolveConfig,
   type WarrantOptions,
 } from "./options.ts";
+import { errorText } from "./pages/error-text.ts";
 import { errorPage } from "./pages/html.ts";
-import { defaultText, type Text } from "./pages/text.ts";
+import type { Text } from "./pages/text.ts";
 import { createCookies } from "./sessions/cookie.ts";
 import { createKeyring } from "./sessions/crypto.ts";
 import type { Refresh } from "./sessions/refresh.ts";
@@ -105,7 +106,8 @@ function buildReader(options: SessionReaderOptions): SessionReader {
       config,
       sessions,
       pages: { error: errorPage },
-      text: { ...defaultText, ...config.text } as Text,
+      // The reader shows only the error page and failures: their words, not the whole table.
+      text: { ...errorText, ...config.text } as Text,
       onError: config.onError ?? logError(config.logger),
     }),
     verifyToken: (token, tokenUse) => verifier.verify(token, tokenUse),

@@ -2,9 +2,17 @@
  * @module
  * Every word the built-in pages show, in one table: pass `options.text` to translate or reword any of them.
  */
+import { errorText } from "./error-text.ts";
 
 /** The built-in English text. */
 export const defaultText = {
+  // The error page's words live in error-text.ts, so a session reader carries only them.
+  "error.title": errorText["error.title"] as string,
+  "error.body": errorText["error.body"] as string,
+  "error.unavailable": errorText["error.unavailable"] as string,
+  "error.badRequest": errorText["error.badRequest"] as string,
+  "error.tooLarge": errorText["error.tooLarge"] as string,
+  "error.methodNotAllowed": errorText["error.methodNotAllowed"] as string,
   "login.title": "Sign in",
   "login.username": "Email or username",
   "login.password": "Password",
@@ -138,16 +146,10 @@ export const defaultText = {
   "update.cancel": "Cancel",
   "update.invalid": "Please check the fields marked below.",
   "update.fieldInvalid": "This value is not valid.",
-  "error.title": "Something went wrong",
-  "error.body": "Please try again. If it keeps happening, quote this request id:",
-  "error.unavailable": "The service is busy. Please try again in a moment.",
   "error.forbidden": "This request was refused. Please go back, reload the page and try again.",
   "error.notStaff":
     "This page is for staff only. You are signed in, but your account is not in a staff group.",
   "error.notFound": "There is nothing here.",
-  "error.badRequest": "The request could not be understood.",
-  "error.tooLarge": "The request was too large.",
-  "error.methodNotAllowed": "This address does not accept that kind of request.",
   "attr.name": "Name",
   "attr.given_name": "First name",
   "attr.family_name": "Last name",
