@@ -114,7 +114,7 @@ export function memoryCounters(options: MemoryCountersOptions = {}): Counters {
  * @example
  * ```ts
  * import { Redis } from "ioredis";
- * const client: RedisLike = new Redis(process.env.REDIS_URL!);
+ * const client: RedisLike = new Redis("redis://127.0.0.1:6379");
  * ```
  */
 export interface RedisLike {
@@ -139,7 +139,7 @@ return c`;
  * @example
  * ```ts
  * import { Redis } from "ioredis";
- * const counters = redisCounters(new Redis(process.env.REDIS_URL!), "warrant");
+ * const counters = redisCounters(new Redis("redis://127.0.0.1:6379"), "warrant");
  * const warrant = createWarrant({ userPoolId, clientId, secret, storage, counters });
  * ```
  */

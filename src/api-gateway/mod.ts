@@ -19,16 +19,17 @@
  * const api = withApiKey(handler, { required: true, validate: gateway.validateKey });
  * ```
  */
+
+import { createGatewayCalls, type GatewayCalls, type UsagePlan } from "../cognito/api-gateway.ts";
 import { WarrantError } from "../errors.ts";
 import type { WarrantExtension } from "../http/extensions.ts";
 import type { WarrantConfig } from "../options.ts";
-import { createGatewayCalls, type GatewayCalls, type UsagePlan } from "./calls.ts";
 import { type ApiGatewayOptions, resolveApiGatewayOptions } from "./options.ts";
 import { apiGatewayText } from "./pages.ts";
 import { gatewayAdminSection, isOffered, subscriptionRoutes } from "./routes.ts";
 import { createKeyValidator } from "./validator.ts";
 
-export type { ApiKeyInfo, UsagePlan } from "./calls.ts";
+export type { ApiKeyInfo, UsagePlan } from "../cognito/api-gateway.ts";
 export type { ApiGatewayEvent, ApiGatewayOptions } from "./options.ts";
 export type { AdminSectionProps, SubscriptionsProps } from "./pages.ts";
 export { apiGatewayText } from "./pages.ts";

@@ -3,10 +3,11 @@
  * The HTML of `@warrant/cognito/api-gateway`: the subscriptions page a user sees, the section on the
  * staff page of a user, and their words (`apiGatewayText`, replaceable through `options.text`).
  */
+
+import type { ApiKeyInfo, UsagePlan } from "../cognito/api-gateway.ts";
 import { escapeHtml, layout } from "../pages/html.ts";
 import type { PageContext } from "../pages/pages.ts";
 import { fill, type Text } from "../pages/text.ts";
-import type { ApiKeyInfo, UsagePlan } from "./calls.ts";
 
 /** The default words of the API Gateway pages. */
 export const apiGatewayText: Readonly<Record<string, string>> = {

@@ -4,13 +4,14 @@
  * signed-in user's key is on, HTML or JSON) and the section of the staff page of a user (the key, its
  * plans, and the subscribe / unsubscribe actions, which change only plans this app offers).
  */
+
+import { type GatewayCalls, gatewayIdPattern, type UsagePlan } from "../cognito/api-gateway.ts";
 import { type Ctx, fail, html, json, pageContext, type RouteDeps } from "../http/context.ts";
 import type { AdminUserSection, AdminUserTarget } from "../http/extensions.ts";
 import { signedIn } from "../http/guards.ts";
 import type { Routes } from "../http/router.ts";
 import { cognitoUser } from "../http/routes/profile.ts";
 import type { Attribute } from "../users/mapping.ts";
-import { type GatewayCalls, gatewayIdPattern, type UsagePlan } from "./calls.ts";
 import type { ApiGatewayEvent, ApiGatewaySettings } from "./options.ts";
 import { adminSection, subscriptionsPage } from "./pages.ts";
 

@@ -10,8 +10,8 @@
  * missing from it, one listing at a time. Requests that present one key at the same time share one check.
  */
 import { keysEqual } from "../api-key.ts";
-import type { GatewayCalls } from "./calls.ts";
-import { valueHash } from "./calls.ts";
+import type { GatewayCalls } from "../cognito/api-gateway.ts";
+import { valueHash } from "../cognito/api-gateway.ts";
 
 /** What the validator needs. */
 export interface ValidatorDeps {

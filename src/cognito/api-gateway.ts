@@ -1,6 +1,7 @@
 /**
  * @module
- * Every API Gateway call of `@warrant/cognito/api-gateway`, and the only module that imports
+ * Every API Gateway call of `@warrant/cognito/api-gateway` (in src/cognito/ with every other AWS SDK
+ * command; only src/api-gateway/ imports it, so the module stays optional), and the only module that imports
  * `@aws-sdk/client-api-gateway`: usage plans (all, or those of one key), one API key, subscribing and
  * unsubscribing a key, and the key values for the validator. Each returns what it found, or a result for
  * what API Gateway refused; an outage or a throttle throws `WarrantError("api_gateway_unavailable")`
