@@ -9,6 +9,7 @@
 import assert from "node:assert/strict";
 import { after, before, describe, it } from "node:test";
 import { createStorage } from "unstorage";
+import { devices } from "../../src/devices/mod.ts";
 import { WarrantError } from "../../src/mod.ts";
 import { Client } from "../support/browser-client.ts";
 import { TEST_CODE } from "../support/cognito-local.ts";
@@ -129,6 +130,50 @@ describe("C5: Cognito unreachable, reset or hung: 503 + Retry-After on every rou
         );
         await stillSignedIn();
       });
+      it("password change, the staff pages and the devices' sessions page: 503, never 401, 403 or 500; the session stays", async () => {
+        await unavailable(
+          await onDown.json("/accounts/password/change", {
+            currentPassword: PASSWORD,
+            newPassword: "N3w-Passw0rd!",
+          }),
+          "password change",
+        );
+        await stillSignedIn();
+        // Staff membership is asked of Cognito on each admin request: an outage is no refusal.
+        const staffName = email("outage-staff");
+        await env.pool.createUser({ email: staffName, password: PASSWORD, groups: ["admin"] });
+        const staff = new Client(live.handler);
+        assert.equal(
+          (await staff.json("/accounts/login", { username: staffName, password: PASSWORD })).status,
+          200,
+        );
+        const staffDown = new Client(down.handler);
+        for (const [k, v] of staff.jar) staffDown.jar.set(k, v);
+        await unavailable(await staffDown.get("/accounts/admin/users"), "staff pages");
+        await unavailable(
+          await staffDown.get("/accounts/admin/users", { accept: "application/json" }),
+          "staff pages JSON",
+        );
+        // The devices extension's page lists Cognito's devices too: without Cognito it is an outage.
+        const withDevices = warrantFor(env, {
+          storage,
+          session,
+          now: clock.now,
+          endpoint: dead.endpoint,
+          cognitoTimeout,
+          extensions: [devices()],
+          onError: () => {},
+        });
+        const page = new Client(withDevices.handler);
+        for (const [k, v] of browser.jar) page.jar.set(k, v);
+        await unavailable(await page.get("/accounts/sessions"), "sessions page");
+        await unavailable(
+          await page.get("/accounts/sessions", { accept: "application/json" }),
+          "sessions JSON",
+        );
+        await stillSignedIn();
+      });
+
       it("refresh: a still-valid access token is served at once; an expired one is 503; the session stays", async () => {
         const record = await down.getSession(
           new Request("http://localhost/", { headers: { cookie: onDown.cookieHeader } }),
