@@ -4,11 +4,11 @@
  * reader's editor. A block that imports nothing gets `warrant` and `request` declared for it.
  */
 import assert from "node:assert/strict";
-import { spawnSync } from "node:child_process";
 import { mkdirSync, readdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { after, describe, it } from "node:test";
 import { fileURLToPath } from "node:url";
+import { typecheckFiles } from "../support/tsc.ts";
 
 const root = fileURLToPath(new URL("../../", import.meta.url));
 const out = join(root, `test-output/docs-${process.pid}`);
@@ -47,26 +47,7 @@ describe("docs/", () => {
       });
     }
     assert.ok(files.length >= 5, `only ${files.length} blocks found`);
-    writeFileSync(
-      join(out, "tsconfig.json"),
-      JSON.stringify({
-        compilerOptions: {
-          strict: true,
-          noEmit: true,
-          target: "es2022",
-          module: "nodenext",
-          moduleResolution: "nodenext",
-          allowImportingTsExtensions: true,
-          skipLibCheck: true,
-          lib: ["es2022", "dom", "dom.iterable"],
-          types: [],
-        },
-        files,
-      }),
-    );
-    const tsc = spawnSync(process.execPath, [join(root, "node_modules/typescript/bin/tsc"), "-p", out], {
-      encoding: "utf8",
-    });
-    assert.equal(tsc.status, 0, `${tsc.stdout}${tsc.stderr}`);
+    const tsc = typecheckFiles(out, files, { lib: ["es2022", "dom", "dom.iterable"], types: [] });
+    assert.ok(tsc.ok, tsc.output);
   });
 });

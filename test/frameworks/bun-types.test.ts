@@ -5,12 +5,12 @@
  * pointed at this repository's sources.
  */
 import assert from "node:assert/strict";
-import { spawnSync } from "node:child_process";
 import { mkdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { after, describe, it } from "node:test";
 import { fileURLToPath } from "node:url";
 import { readmeBlock } from "../support/readme.ts";
+import { typecheckFiles } from "../support/tsc.ts";
 
 const root = fileURLToPath(new URL("../../", import.meta.url));
 const out = join(root, `test-output/bun-types-${process.pid}`);
@@ -35,27 +35,10 @@ function typecheck(files: Record<string, string>): string {
   mkdirSync(out, { recursive: true });
   for (const [name, code] of Object.entries(files))
     writeFileSync(join(out, name), `${rewrite(code)}\nexport {};\n`);
-  writeFileSync(
-    join(out, "tsconfig.json"),
-    JSON.stringify({
-      compilerOptions: {
-        strict: true,
-        noEmit: true,
-        target: "es2022",
-        module: "nodenext",
-        moduleResolution: "nodenext",
-        allowImportingTsExtensions: true,
-        skipLibCheck: true,
-        typeRoots: [join(root, "node_modules")],
-        types: ["bun-types"],
-      },
-      files: Object.keys(files),
-    }),
-  );
-  const tsc = spawnSync(process.execPath, [join(root, "node_modules/typescript/bin/tsc"), "-p", out], {
-    encoding: "utf8",
-  });
-  return `${tsc.stdout}${tsc.stderr}`.trim();
+  return typecheckFiles(out, Object.keys(files), {
+    typeRoots: [join(root, "node_modules")],
+    types: ["bun-types"],
+  }).output;
 }
 
 describe("Bun's documented examples", () => {

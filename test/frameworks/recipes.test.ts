@@ -11,7 +11,6 @@
  *   (`headers()`, `redirect()`, generated route types) are the FAKE stand-ins in ./fakes/.
  */
 import assert from "node:assert/strict";
-import { spawnSync } from "node:child_process";
 import { mkdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { dirname, join } from "node:path";
 import { after, before, describe, it } from "node:test";
@@ -21,6 +20,7 @@ import { startServer } from "../conformance/servers.ts";
 import { freePort } from "../support/cognito-local.ts";
 import { createEnv, type Env, email, PASSWORD, SECRET } from "../support/setup.ts";
 import { attachSrpResponder } from "../support/srp-responder.ts";
+import { typecheckFiles } from "../support/tsc.ts";
 import { fakeAstro } from "./fakes/fake-astro.ts";
 import { FakeNextRedirect, setRequestHeaders } from "./fakes/fake-next.ts";
 import { FakeKitRedirect } from "./fakes/fake-sveltekit.ts";
@@ -179,30 +179,16 @@ describe("the README's framework recipes", () => {
     const files = [...blocks.keys()].map((f) =>
       f.endsWith(".astro") ? f.replace(/\.astro$/, ".astro.ts") : f,
     );
-    writeFileSync(
-      join(out, "tsconfig.json"),
-      JSON.stringify({
-        compilerOptions: {
-          strict: true,
-          noEmit: true,
-          target: "es2022",
-          module: "preserve",
-          moduleResolution: "bundler",
-          allowImportingTsExtensions: true,
-          skipLibCheck: true,
-          jsx: "react-jsx",
-          jsxImportSource: "preact",
-          lib: ["es2023", "dom", "dom.iterable"],
-          typeRoots: [join(root, "node_modules/@types")],
-          types: ["node"],
-        },
-        files,
-      }),
-    );
-    const tsc = spawnSync(process.execPath, [join(root, "node_modules/typescript/bin/tsc"), "-p", out], {
-      encoding: "utf8",
+    const tsc = typecheckFiles(out, files, {
+      module: "preserve",
+      moduleResolution: "bundler",
+      jsx: "react-jsx",
+      jsxImportSource: "preact",
+      lib: ["es2023", "dom", "dom.iterable"],
+      typeRoots: [join(root, "node_modules/@types")],
+      types: ["node"],
     });
-    assert.equal(tsc.status, 0, `${tsc.stdout}${tsc.stderr}`);
+    assert.ok(tsc.ok, tsc.output);
   });
 
   it("Hono (real): account pages under basePath, c.var.user on the app's routes, requireUser, the app's JSON body", async () => {
