@@ -1,0 +1,78 @@
+/**
+ * @module
+ * One server of the Bun.serve benchmark (issue 12 item 4), run by the real Bun binary in its own process:
+ * `bun bench/bun/server.ts <kind>`. It makes a session through the library's own API first (a warrant
+ * over an unstorage memory storage, `createSession` from `@warrant/cognito/testing`), then serves, and
+ * prints one JSON line: `{ "url": …, "cookie": … }`.
+ *
+ * kinds:
+ * - `bare`: `new Response("ok")`, nothing read: what Bun.serve itself costs.
+ * - `floor`: the least a session check can do by hand: the session cookie out of the `Cookie` header,
+ *   one synchronous SHA-256 of it (`@oslojs/crypto`'s `sha256`, hex, as the library keys sessions), one
+ *   read of that key from the same unstorage memory storage; 200 "ok" when a record is there, else 401.
+ * - `ours`: `warrant.protect(() => new Response("ok"))` over that storage.
+ *
+ * `BENCH_PROFILE=<n>` instead times `n` calls of the kind's `fetch` in this process, without the network,
+ * and prints µs per call (for profiling: `bun --cpu-prof bench/bun/server.ts ours`).
+ */
+import { sha256 } from "@oslojs/crypto/sha2";
+import { encodeHexLowerCase } from "@oslojs/encoding";
+import { createStorage } from "unstorage";
+import memoryDriver from "unstorage/drivers/memory";
+import { createWarrant } from "../../src/mod.ts";
+import { createSession } from "../../src/testing.ts";
+
+const kind = process.argv[2] as "bare" | "floor" | "ours";
+const storage = createStorage({ driver: memoryDriver() });
+const warrant = createWarrant({
+  userPoolId: "eu-west-1_Bench0001",
+  clientId: "bench-client",
+  secret: "bench-secret-0123456789-abcdefghijklmnop",
+  storage,
+});
+const session = await createSession(warrant, { username: "bench-user", email: "bench@example.com" });
+const name = `${warrant.config.session.cookieName}=`;
+const utf8 = new TextEncoder();
+
+function floor(request: Request): Promise<Response> | Response {
+  const header = request.headers.get("cookie") ?? "";
+  const after = header.indexOf(`; ${name}`);
+  const at = header.startsWith(name) ? 0 : after < 0 ? -1 : after + 2;
+  if (at < 0) return new Response(null, { status: 401 });
+  const end = header.indexOf(";", at);
+  const token = header.slice(at + name.length, end < 0 ? undefined : end);
+  const id = encodeHexLowerCase(sha256(utf8.encode(token)));
+  return storage
+    .getItem(`sessions:${id}`)
+    .then((record) => (record === null ? new Response(null, { status: 401 }) : new Response("ok")));
+}
+
+const handlers = {
+  bare: () => new Response("ok"),
+  floor,
+  ours: warrant.protect(() => new Response("ok")),
+};
+const fetch = handlers[kind];
+if (!fetch) throw new Error(`unknown kind ${kind}: bare, floor or ours`);
+
+// Each server must answer the benchmark's request with 200 before it is measured.
+const probe = new Request("http://127.0.0.1/app", { headers: { cookie: `theme=dark; ${session.cookie}` } });
+const answer = await fetch(probe);
+if (answer.status !== 200) throw new Error(`${kind} answers ${answer.status} to a signed-in request`);
+if ((await fetch(new Request("http://127.0.0.1/app"))).status === 200 && kind !== "bare")
+  throw new Error(`${kind} lets an anonymous request in`);
+
+const profile = Number(process.env.BENCH_PROFILE ?? 0);
+if (profile > 0) {
+  for (let i = 0; i < profile / 5; i++) await (await fetch(probe)).text();
+  const start = performance.now();
+  for (let i = 0; i < profile; i++) await (await fetch(probe)).text();
+  console.log(`${kind}: ${(((performance.now() - start) / profile) * 1000).toFixed(2)} µs per call`);
+  process.exit(0);
+}
+
+const server = Bun.serve({ port: 0, hostname: "127.0.0.1", fetch });
+console.log(
+  JSON.stringify({ url: `http://127.0.0.1:${server.port}`, cookie: `theme=dark; ${session.cookie}` }),
+);
+process.on("SIGTERM", () => process.exit(0));
