@@ -115,16 +115,41 @@ export interface EmitTarget {
   readonly now: () => number;
 }
 
-const requestIds = new WeakMap<Request, string>();
-
-/** Ties a request to its id, so a core that only has the request can name it in an event. */
-export function tagRequest(request: Request, requestId: string): void {
-  requestIds.set(request, requestId);
+/** A short random id that ties a response to its log line. */
+export function newRequestId(): string {
+  const bytes = crypto.getRandomValues(new Uint8Array(8));
+  let out = "";
+  for (const b of bytes) out += b.toString(16).padStart(2, "0");
+  return out;
 }
 
-/** The id the HTTP layer gave `request`, if it did. */
+/** The HTTP layer's requests and their ids; `null` until something names the request (made then). */
+const requestIds = new WeakMap<Request, string | null>();
+
+/**
+ * Marks a request as the HTTP layer's, so a core that only has the request can name it in an event.
+ * Its id is made the first time it is asked for ({@link requestIdOf}, {@link requestIdFor}): a request
+ * that is never logged nor named in an event (a signed-in `protect`ed one) costs no random id.
+ */
+export function tagRequest(request: Request): void {
+  if (!requestIds.has(request)) requestIds.set(request, null);
+}
+
+/** The id of a request of the HTTP layer's, made now if it has none yet; `undefined` for any other. */
 export function requestIdOf(request: Request | undefined): string | undefined {
-  return request ? requestIds.get(request) : undefined;
+  if (!request) return undefined;
+  const id = requestIds.get(request);
+  return id === null ? requestIdFor(request) : id;
+}
+
+/** The request's id, made and tagged now if it has none. */
+export function requestIdFor(request: Request): string {
+  let id = requestIds.get(request);
+  if (typeof id !== "string") {
+    id = newRequestId();
+    requestIds.set(request, id);
+  }
+  return id;
 }
 
 const overdue = Symbol("overdue");

@@ -11,7 +11,7 @@ import { appendFileSync } from "node:fs";
 import { cpus, loadavg } from "node:os";
 import { createStorage } from "unstorage";
 import memoryDriver from "unstorage/drivers/memory";
-import { newRequestId } from "../../src/http/context.ts";
+import { newRequestId } from "../../src/events.ts";
 import { createWarrant, memoryStorage } from "../../src/mod.ts";
 import { keys, sessionId } from "../../src/sessions/store.ts";
 import { createStore } from "../../src/storage.ts";

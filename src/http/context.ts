@@ -7,7 +7,7 @@
 import type { LoadCognito } from "../cognito/load.ts";
 import type { Verifier } from "../cognito/verify.ts";
 import { WarrantError } from "../errors.ts";
-import { tagRequest } from "../events.ts";
+import { requestIdFor } from "../events.ts";
 import type { Logger } from "../logger.ts";
 import type { LoginCore } from "../login/authenticate.ts";
 import type { WarrantConfig } from "../options.ts";
@@ -159,14 +159,6 @@ export function logError(logger: Logger): (error: unknown, requestId: string) =>
   };
 }
 
-/** A short random id that ties a response to its log line. */
-export function newRequestId(): string {
-  const bytes = crypto.getRandomValues(new Uint8Array(8));
-  let out = "";
-  for (const b of bytes) out += b.toString(16).padStart(2, "0");
-  return out;
-}
-
 /** The context of a request. */
 export function createContext(
   request: Request,
@@ -174,8 +166,7 @@ export function createContext(
   params: Record<string, string> = {},
   url: URL = new URL(request.url),
 ): Ctx {
-  const requestId = newRequestId();
-  tagRequest(request, requestId);
+  const requestId = requestIdFor(request);
   return {
     request,
     url,

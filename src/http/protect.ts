@@ -4,8 +4,10 @@
  * requests get a 303 to the login page with `next`; JSON/API requests get 401 with `WWW-Authenticate`;
  * a store or Cognito outage is a 503 with Retry-After, and the cookie is kept.
  */
+
+import { tagRequest } from "../events.ts";
 import type { Session, SessionUser } from "../sessions/store.ts";
-import { createContext, currentSession, type GuardDeps, unauthenticated } from "./context.ts";
+import { createContext, type GuardDeps, unauthenticated } from "./context.ts";
 import { errorBoundary } from "./router.ts";
 
 /** What a protected handler receives besides the request. */
@@ -25,14 +27,17 @@ export function createProtect(
   deps: GuardDeps,
 ): (inner: ProtectedHandler) => (request: Request) => Promise<Response> {
   return (inner) => async (request) => {
-    const ctx = createContext(request, deps);
+    // The signed-in path needs nothing of a context (URL, Accept, request id): it is built only for an
+    // answer of the library's own. The request is tagged first, so an event of the session check (an
+    // expiry, a refresh) and that answer share one request id.
+    tagRequest(request);
     let session: Session | null;
     try {
-      session = await currentSession(ctx, deps);
+      session = await deps.sessions.get(request);
     } catch (error) {
-      return errorBoundary(ctx, deps, error);
+      return errorBoundary(createContext(request, deps), deps, error);
     }
-    if (!session) return unauthenticated(ctx, deps);
+    if (!session) return unauthenticated(createContext(request, deps), deps);
     return inner(request, { user: session.user, session });
   };
 }
