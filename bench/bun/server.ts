@@ -34,7 +34,7 @@ const session = await createSession(warrant, { username: "bench-user", email: "b
 const name = `${warrant.config.session.cookieName}=`;
 const utf8 = new TextEncoder();
 
-function floor(request: Request): Promise<Response> | Response {
+async function floor(request: Request): Promise<Response> {
   const header = request.headers.get("cookie") ?? "";
   const after = header.indexOf(`; ${name}`);
   const at = header.startsWith(name) ? 0 : after < 0 ? -1 : after + 2;
@@ -42,9 +42,8 @@ function floor(request: Request): Promise<Response> | Response {
   const end = header.indexOf(";", at);
   const token = header.slice(at + name.length, end < 0 ? undefined : end);
   const id = encodeHexLowerCase(sha256(utf8.encode(token)));
-  return storage
-    .getItem(`sessions:${id}`)
-    .then((record) => (record === null ? new Response(null, { status: 401 }) : new Response("ok")));
+  const record = await storage.getItem(`sessions:${id}`);
+  return record === null ? new Response(null, { status: 401 }) : new Response("ok");
 }
 
 const handlers = {
