@@ -17,7 +17,7 @@
  */
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from "node:http";
 import type { TLSSocket } from "node:tls";
-import { setClientAddress } from "../src/http/client-address.ts";
+import { peerAddress } from "../src/http/client-address.ts";
 
 export { modPow } from "./node-crypto.ts";
 
@@ -159,6 +159,10 @@ class NodeRequest {
     }
     return this.#signal;
   }
+  /** The TCP peer, for the per-address rate limit: what the client cannot write itself. */
+  [peerAddress](): string | undefined {
+    return this.#req.socket?.remoteAddress;
+  }
   /** The real `Request`, from the pieces built so far (the body stream too, if it was taken). */
   real(): Request {
     if (!this.#real) {
@@ -218,9 +222,12 @@ function writeHead(response: Response, res: ServerResponse, length?: number): vo
     // One flat list, written in one go (the fast path of `writeHead`); the Headers iterator yields each
     // Set-Cookie on its own.
     const head: string[] = [];
-    for (const [name, value] of response.headers) head.push(name, value);
-    if (length !== undefined && !response.headers.has("content-length"))
-      head.push("content-length", String(length));
+    let sized = length === undefined;
+    for (const [name, value] of response.headers) {
+      head.push(name, value);
+      if (!sized && name === "content-length") sized = true;
+    }
+    if (!sized) head.push("content-length", String(length));
     res.writeHead(response.status, head);
     return;
   }
@@ -356,10 +363,10 @@ export function toNodeListener(handler: FetchHandler): NodeListener {
         res.end("Bad Request");
         return;
       }
-      const request = new NodeRequest(req) as unknown as Request;
-      // The TCP peer, for the per-address rate limit: what the client cannot write itself.
-      setClientAddress(request, req.socket.remoteAddress);
-      const response = await handler(request);
+      // The TCP peer's address is asked of the request only when the rate limit needs it.
+      const answer = handler(new NodeRequest(req) as unknown as Request);
+      // A handler that answers at once is not awaited: no tick between its Response and the write.
+      const response = answer instanceof Response ? answer : await answer;
       if (response.status === 404 && next) {
         await response.body?.cancel();
         next();

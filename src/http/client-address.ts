@@ -10,6 +10,13 @@ import type { RateLimitOptions } from "../options.ts";
 const seen = new WeakMap<Request, string>();
 
 /**
+ * An adapter's own `Request` class may answer the peer's address itself, under this key, instead of
+ * {@link setClientAddress}: asked only when the rate limit needs it, so a request that never meets the
+ * limit costs nothing (adapters/node.ts's lazy request does).
+ */
+export const peerAddress: unique symbol = Symbol.for("warrant.peerAddress");
+
+/**
  * Tells the warrant the address the server saw this request come from (the TCP peer). The adapters
  * do it (`adapters/node`, `bun`'s and `deno`'s `route`, `cloudflare`'s `CF-Connecting-IP`); a server
  * of your own may call it before `warrant.handler(request)`. Returns the request.
@@ -26,7 +33,10 @@ export function setClientAddress(request: Request, address: string | null | unde
 
 /** The address an adapter handed over for this request, if any. */
 export function remoteAddress(request: Request): string | undefined {
-  return seen.get(request);
+  const known = seen.get(request);
+  if (known !== undefined) return known;
+  const address = (request as { [peerAddress]?: () => string | undefined })[peerAddress]?.();
+  return typeof address === "string" && address.length > 0 && address.length <= 64 ? address : undefined;
 }
 
 const entries = (value: string | null): string[] =>
