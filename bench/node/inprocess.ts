@@ -3,7 +3,8 @@
  * The adapters' own work with the network taken out: real `IncomingMessage` and `ServerResponse`
  * objects over a socket that discards what it is written, driven in one process, so what is timed is
  * what differs between `toNodeListener` and srvx's `toNodeHandler` (turning the Node request into a
- * `Request` and the `Response` back into writes). The two alternate in batches; medians of µs per request.
+ * `Request` and the `Response` back into writes). The two alternate in batches; medians of the process's CPU
+ * µs per request (user + system: GC threads included, preemption by other work on the machine not).
  *
  *   npx tsx bench/node/inprocess.ts        (also run by bench/node/run.ts)
  */
@@ -68,16 +69,18 @@ function one(listener: NodeHandler, socket: Socket): Promise<void> {
   });
 }
 
+/** CPU µs (user + system) per request over `n` requests: what other work on the machine moves least. */
 async function batch(listener: NodeHandler, socket: Socket, n: number): Promise<number> {
-  const start = performance.now();
+  const start = process.cpuUsage();
   for (let i = 0; i < n; i++) await one(listener, socket);
-  return ((performance.now() - start) / n) * 1000;
+  const spent = process.cpuUsage(start);
+  return (spent.user + spent.system) / n;
 }
 
 const median = (values: number[]) => [...values].sort((a, b) => a - b)[Math.floor(values.length / 2)] ?? 0;
 
 /** µs per request for each adapter and handler: medians of alternating batches. */
-export async function measureInProcess(rounds = 15, n = 2000): Promise<Record<string, number>> {
+export async function measureInProcess(rounds = 31, n = 2000): Promise<Record<string, number>> {
   const socket = sink();
   const out: Record<string, number> = {};
   for (const [name, handler] of Object.entries(handlers)) {

@@ -105,7 +105,7 @@ const table = [
 ].join("\n");
 const inProcess = await measureInProcess();
 const inTable = [
-  "| handler | ours µs/req | srvx µs/req | srvx ÷ ours, median of batches (>1: ours cheaper) |",
+  "| handler | ours µs CPU/req | srvx µs CPU/req | srvx ÷ ours, median of batches (>1: ours cheaper) |",
   "| --- | --- | --- | --- |",
   ...handlers.map(
     (h) =>
@@ -133,7 +133,7 @@ ${table}
 
 The adapters alone, with the network taken out (\`bench/node/inprocess.ts\`: real \`IncomingMessage\` and
 \`ServerResponse\` over a socket that discards its writes, \`toNodeListener\` and srvx's \`toNodeHandler\` in one process,
-alternating batches of 2,000 requests):
+alternating batches of 2,000 requests; the process's CPU time, user + system, per request):
 
 ${inTable}
 
