@@ -74,6 +74,18 @@ describe("options", () => {
     ],
     ["bad storage", { ...base, storage: new Map() }, /options\.storage must be an unstorage Storage/],
     ["bad credentials", { ...base, credentials: "AKIA..." }, /options\.credentials must be/],
+    ["session not an object", { ...base, session: 5 }, /options\.session must be an object$/],
+    [
+      "zero rate limit",
+      { ...base, rateLimit: { perAccount: 0 } },
+      /options\.rateLimit\.perAccount must be a whole positive number$/,
+    ],
+    [
+      "header name with a space",
+      { ...base, rateLimit: { trustProxy: { hops: 1, header: "x forwarded" } } },
+      /options\.rateLimit\.trustProxy\.header must be a header name$/,
+    ],
+    ["staffGroups not an array", { ...base, staffGroups: "admin" }, /options\.staffGroups must be an array/],
     [
       "bad createUnknownUsers",
       { ...base, createUnknownUsers: "no" },
