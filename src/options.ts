@@ -254,6 +254,12 @@ export interface WarrantConfig {
   readonly extensions: readonly ExtensionBase[];
 }
 
+/**
+ * The config without `userSchema`: what sessions, `protect` and `bearer` read, and all a session reader
+ * builds, so that it does not bundle valibot for a default schema it never uses.
+ */
+export type SessionConfig = Omit<WarrantConfig, "userSchema">;
+
 const recordOptions = new Set(["attributeMapping", "pages"]);
 
 function pathOf(path: readonly (string | number)[]): string {
@@ -270,6 +276,19 @@ function pathOf(path: readonly (string | number)[]): string {
 
 /** Validates options and derives the config; throws a `WarrantError` naming the option path. */
 export function resolveConfig(options: WarrantOptions): WarrantConfig {
+  const config = resolveSessionConfig(options);
+  const userSchema =
+    (options.userSchema as ObjectSchema | undefined) ??
+    v.object(
+      Object.fromEntries(
+        Object.values(config.attributeMapping).map((field) => [field, v.optional(v.string())]),
+      ),
+    );
+  return Object.freeze({ ...config, userSchema });
+}
+
+/** {@link resolveConfig} without the user schema (a session reader's); throws as it does. */
+export function resolveSessionConfig(options: WarrantOptions): SessionConfig {
   if (typeof options !== "object" || options === null) {
     throw new WarrantError("invalid_options", "options must be an object");
   }
@@ -278,9 +297,6 @@ export function resolveConfig(options: WarrantOptions): WarrantConfig {
   const o = options;
   const basePath = (o.basePath ?? "/accounts").replace(/\/+$/, "") || "";
   const mapping = Object.freeze({ ...(o.attributeMapping ?? defaultAttributeMapping) });
-  const userSchema =
-    (o.userSchema as ObjectSchema | undefined) ??
-    v.object(Object.fromEntries(Object.values(mapping).map((field) => [field, v.optional(v.string())])));
   const session = Object.freeze({
     cookieName: o.session?.cookieName ?? "warrant",
     idleTimeout: o.session?.idleTimeout ?? 86_400,
@@ -319,7 +335,6 @@ export function resolveConfig(options: WarrantOptions): WarrantConfig {
     authFlow: o.authFlow ?? "USER_SRP_AUTH",
     preferredChallenge: o.preferredChallenge,
     attributeMapping: mapping,
-    userSchema,
     createUnknownUsers: o.createUnknownUsers ?? true,
     secrets: Object.freeze(typeof o.secret === "string" ? [o.secret] : [...o.secret]),
     basePath,
