@@ -16,11 +16,12 @@
  * The session check is the hot path of every protected request: one synchronous SHA-256 of the cookie,
  * one read of the record, then one round of two reads (last seen, the user's revocation time).
  */
-import { sha256 } from "@oslojs/crypto/sha2";
+
 import { encodeBase64urlNoPadding, encodeHexLowerCase } from "@oslojs/encoding";
 import type { Tokens } from "../cognito/auth.ts";
 import { emit } from "../events.ts";
 import type { SessionConfig } from "../options.ts";
+import { sha256 } from "../sha256.ts";
 import type { Store } from "../storage.ts";
 import type { Keyring, Sealed } from "./crypto.ts";
 
