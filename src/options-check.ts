@@ -46,22 +46,57 @@ export function is<T>(
   };
 }
 
-/** A string, then rules. */
+/**
+ * A string, then rules.
+ *
+ * @example
+ * ```ts
+ * string("must be a path", [(x) => x.startsWith("/"), "must start with /"])("a"); // typed issue
+ * ```
+ */
 export const string = (message: string, ...rules: [(value: string) => boolean, string][]): Check =>
   is<string>((x) => typeof x === "string", message, ...rules);
 
-/** A number (not NaN), then rules. */
+/**
+ * A number (not NaN), then rules.
+ *
+ * @example
+ * ```ts
+ * number("must be a number of ms", [(x) => x >= 1, "must be positive"])(0); // typed issue
+ * ```
+ */
 export const number = (message: string, ...rules: [(value: number) => boolean, string][]): Check =>
   is<number>((x) => typeof x === "number" && !Number.isNaN(x), message, ...rules);
 
-/** A function. */
+/**
+ * A function.
+ *
+ * @example
+ * ```ts
+ * fn("must be a function")(5); // { path: [], message: "must be a function", typed: false }
+ * ```
+ */
 export const fn = (message: string): Check => is((x) => typeof x === "function", message);
 
-/** One of `values`. */
+/**
+ * One of `values`.
+ *
+ * @example
+ * ```ts
+ * oneOf(["debug", "info"], "must be a level")("loud"); // an issue
+ * ```
+ */
 export const oneOf = (values: readonly unknown[], message: string): Check =>
   is((x) => values.includes(x), message);
 
-/** `undefined`, or what `check` accepts; a key with it may be absent. */
+/**
+ * `undefined`, or what `check` accepts; a key with it may be absent.
+ *
+ * @example
+ * ```ts
+ * optional(fn("must be a function"))(undefined); // undefined: passes
+ * ```
+ */
 export function optional(check: Check): Check {
   const optionalCheck: Check = (value) => (value === undefined ? undefined : check(value));
   optionalCheck.optional = true;
@@ -81,7 +116,14 @@ function firstOf(parts: Iterable<[string | number, Issue | undefined]>): Issue |
   return first;
 }
 
-/** An array of what `item` accepts, then rules on the array. */
+/**
+ * An array of what `item` accepts, then rules on the array.
+ *
+ * @example
+ * ```ts
+ * array(fn("must be a function"), "must be an array")([() => 1, 2]); // path [1]
+ * ```
+ */
 export function array(
   item: Check,
   message: string,
@@ -97,6 +139,12 @@ export function array(
 /**
  * An object with `entries`: each checked in order, a missing one "is required" unless optional; with
  * `unknown`, a key outside them is the first issue after the entries' (a strict object).
+ *
+ * @example
+ * ```ts
+ * object({ hops: number("must be a number") }, "must be an object", "is not a known option")({ hop: 1 });
+ * // { path: ["hops"], message: "is required", typed: false }
+ * ```
  */
 export function object(entries: Record<string, Check>, message: string, unknown?: string): Check {
   return (value) => {
@@ -115,7 +163,14 @@ export function object(entries: Record<string, Check>, message: string, unknown?
   };
 }
 
-/** An object whose own keys pass `key` and whose values pass `item`. */
+/**
+ * An object whose own keys pass `key` and whose values pass `item`.
+ *
+ * @example
+ * ```ts
+ * record(string("must be a string"), string("must be a string"), "must be an object")({ a: 1 }); // path ["a"]
+ * ```
+ */
 export function record(key: Check, item: Check, message: string): Check {
   return (value) => {
     if (!isObject(value)) return { path: [], message, typed: false };
@@ -133,6 +188,12 @@ export function record(key: Check, item: Check, message: string): Check {
 
 /**
  * One of `branches`: when exactly one failed on a rule (its type matched), its issue; otherwise `message`.
+ *
+ * @example
+ * ```ts
+ * union([oneOf([false], "must be false"), object({}, "must be an object")], "must be false or {}")(1);
+ * // { path: [], message: "must be false or {}", typed: false }
+ * ```
  */
 export function union(branches: Check[], message: string): Check {
   return (value) => {
