@@ -11,8 +11,8 @@
  * (examples/sessions-worker.ts, `/`), and Auth.js with its Cognito provider (bench/cold/authjs.worker.ts,
  * `/auth/session` without a cookie).
  *
- * Module evaluation: a fresh process imports the library's entry (Node: the built dist/src/mod.js, what
- * npm installs; Bun and Deno: src/mod.ts, what JSR serves) and reports the time of that `import()`,
+ * Module evaluation: a fresh process imports the library's entry (Node: the built dist/node/src/mod.js, what
+ * npm installs resolve to under the `node` condition; Bun and Deno: src/mod.ts, what JSR serves) and reports the time of that `import()`,
  * beside `@auth/core` and an empty module in the same alternation.
  *
  *   npx tsx bench/cold/run.ts            (needs `npm run build` for Node's figure; `npm run bench` does it)
@@ -109,12 +109,12 @@ const probe = join(root, "bench/cold/import-time.mjs");
 const bin = (name: string) => join(root, "node_modules/.bin", name);
 const url = (path: string) => new URL(path, `file://${root}`).href;
 const authjs = url("node_modules/@auth/core/index.js");
-const distMod = join(root, "dist/src/mod.js");
+const distMod = join(root, "dist/node/src/mod.js");
 const evalRuns = [
   {
     runtime: "Node",
     run: (target: string) => [process.execPath, [probe, target]] as const,
-    ours: existsSync(distMod) ? url("dist/src/mod.js") : undefined,
+    ours: existsSync(distMod) ? url("dist/node/src/mod.js") : undefined,
     authjs,
   },
   {
@@ -192,7 +192,7 @@ is the median wall time of one \`import()\` in a fresh process.
 
 ${workerTable}
 
-Module evaluation, median ms of one \`import()\` in a fresh process (Node: dist/, Bun and Deno: src/):
+Module evaluation, median ms of one \`import()\` in a fresh process (Node: dist/node/, Bun and Deno: src/):
 
 ${evalTable}
 
