@@ -125,7 +125,10 @@ export const checks: { name: string; run(dir: string): void }[] = [
           }
         };
         walk(join(dir, target.node));
-        if (seen.size > 6)
+        // The main entry and the sessions reader stay at a handful; an extension shares more chunks with the
+        // lazily loaded route groups (the tsc build loads some eighty files for ".").
+        const bound = key === "." || key === "./sessions" ? 6 : 8;
+        if (seen.size > bound)
           throw new Error(`exports[${key}] (node) loads ${seen.size} files: ${[...seen].join(", ")}`);
         const leaked = [...bare].filter(
           (s) => /^(valibot|unstorage|destr|@oslojs\/)/.test(s) && !s.startsWith("unstorage/drivers/"),
