@@ -1,15 +1,118 @@
 /**
  * @module
- * `npm run build`: the npm package's ESM + `.d.ts` in dist/, compiled by tsc from the same `.ts`
- * sources that JSR publishes as they are. dist/ is emptied first so a file deleted from src/ cannot
- * linger in a published tarball.
+ * `npm run build`: the npm package's dist/, from the same `.ts` sources that JSR publishes as they are.
+ *
+ * - JavaScript: esbuild bundles each `exports` entry (ESM, code splitting, so the entries share one copy of
+ *   each module and the lazily loaded Cognito layer and verifier stay behind their `import()`s). A module
+ *   graph of some eighty files costs Node its loader's work per file: one `import()` of the package took
+ *   about 45 ms from tsc's file-per-module output, and a few chunks take a fraction of it
+ *   (bench/cold/run.ts). Small pure dependencies that the package uses a sliver of (`@oslojs/*`, valibot,
+ *   unstorage's core) are bundled and tree-shaken (their licences in dist/THIRD-PARTY-LICENSES.md); the AWS
+ *   SDK clients, aws-jwt-verify, unstorage's drivers and the peers stay imports, resolved from the user's
+ *   node_modules.
+ * - `src/cognito/sdk.ts` and `sdk.browser.ts` stay files of their own at dist/src/cognito/, imported by
+ *   the chunks that need them, so package.json's `browser` map still swaps one for the other in a bundler.
+ * - Types: tsc emits the `.d.ts` (and maps back to the shipped `.ts`), as before.
+ *
+ * dist/ is emptied first so a file deleted from src/ cannot linger in a published tarball.
  */
 import { spawnSync } from "node:child_process";
-import { rmSync } from "node:fs";
+import { existsSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { dirname, join, relative } from "node:path";
 import { fileURLToPath } from "node:url";
+import { build, type Plugin } from "esbuild";
 
 const root = fileURLToPath(new URL("../", import.meta.url));
-rmSync(new URL("../dist/", import.meta.url), { recursive: true, force: true });
+const dist = join(root, "dist");
+rmSync(dist, { recursive: true, force: true });
+
+/** Bundled into dist/ (tree-shaken): pure, small, and used in part. Everything else stays an import. */
+export const bundled = [
+  "@oslojs/crypto",
+  "@oslojs/encoding",
+  "@oslojs/binary",
+  "valibot",
+  "unstorage",
+  "destr",
+];
+const isBundled = (specifier: string) =>
+  bundled.some((name) => specifier === name || specifier.startsWith(`${name}/`)) &&
+  // unstorage's drivers are the user's choice (and some bring Node packages): left as imports.
+  !specifier.startsWith("unstorage/drivers/");
+
+const pkg = JSON.parse(readFileSync(join(root, "package.json"), "utf8")) as {
+  exports: Record<string, string | { import?: string }>;
+};
+const sources = Object.values(pkg.exports)
+  .map((target) => (typeof target === "string" ? target : target.import))
+  .filter((target): target is string => !!target && target.startsWith("./dist/") && target.endsWith(".js"))
+  .map((target) => target.replace(/^\.\/dist\//, "").replace(/\.js$/, ".ts"));
+
+/**
+ * Bare imports stay imports unless bundled. Every entry also re-exports the core's namespace (an export
+ * nobody is meant to use): with every entry reaching the whole core, esbuild puts the core in one shared
+ * chunk instead of one chunk per combination of entries that share a module (some twenty files, each a
+ * loader round in Node).
+ */
+const core = join(root, "src/mod.ts");
+const plugin: Plugin = {
+  name: "warrant-node-build",
+  setup(b) {
+    b.onResolve({ filter: /^[^./]/ }, (args) =>
+      isBundled(args.path) ? undefined : { path: args.path, external: true },
+    );
+    b.onLoad({ filter: /\.ts$/ }, (args) => {
+      const entry = sources.some((source) => join(root, source) === args.path);
+      if (!entry || args.path === core) return undefined;
+      const contents = `${readFileSync(args.path, "utf8")}\nexport * as __core from ${JSON.stringify(relative(dirname(args.path), core).replace(/^(?!\.)/, "./"))};\n`;
+      return { contents, loader: "ts" };
+    });
+  },
+};
+
+const result = await build({
+  absWorkingDir: root,
+  entryPoints: sources,
+  outdir: join(dist, "node"),
+  outbase: ".",
+  bundle: true,
+  splitting: true,
+  format: "esm",
+  platform: "node",
+  target: "es2022",
+  chunkNames: "chunks/[name]-[hash]",
+  sourcemap: true,
+  sourcesContent: false,
+  legalComments: "none",
+  // Whitespace and syntax only: names stay (stack traces read), the maps lead back to the .ts.
+  minifyWhitespace: process.env.NODE_MIN !== "0",
+  minifySyntax: process.env.NODE_MIN !== "0",
+  minifyIdentifiers: process.env.NODE_MIN === "all",
+  metafile: true,
+  plugins: [plugin],
+  logLevel: "error",
+});
+
+// The licences of what is bundled, beside it.
+const inputs = Object.keys(result.metafile.inputs);
+const packages = [
+  ...new Set(inputs.flatMap((path) => /node_modules\/((?:@[^/]+\/)?[^/]+)\//.exec(path)?.[1] ?? [])),
+].sort();
+const notices = packages.map((name) => {
+  const dir = join(root, "node_modules", name);
+  const meta = JSON.parse(readFileSync(join(dir, "package.json"), "utf8")) as {
+    version: string;
+    license: string;
+  };
+  const file = ["LICENSE", "LICENSE.md", "license", "LICENSE.txt"].map((f) => join(dir, f)).find(existsSync);
+  if (!file) throw new Error(`build: ${name} is bundled but ships no LICENSE file`);
+  return `## ${name} ${meta.version} (${meta.license})\n\n${readFileSync(file, "utf8").trim()}\n`;
+});
+writeFileSync(
+  join(dist, "THIRD-PARTY-LICENSES.md"),
+  `# Bundled dependencies\n\ndist/ carries parts of these packages, bundled by scripts/build.ts.\n\n${notices.join("\n")}`,
+);
+
 const tsc = spawnSync(
   process.execPath,
   [fileURLToPath(import.meta.resolve("typescript/bin/tsc")), "-p", "tsconfig.build.json"],

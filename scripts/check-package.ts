@@ -15,7 +15,7 @@
 import { spawnSync } from "node:child_process";
 import { cpSync, existsSync, mkdtempSync, readFileSync, realpathSync, rmSync, symlinkSync } from "node:fs";
 import { tmpdir } from "node:os";
-import { join } from "node:path";
+import { dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
 
 const root = fileURLToPath(new URL("../", import.meta.url));
@@ -102,6 +102,40 @@ export const checks: { name: string; run(dir: string): void }[] = [
       }
       const tests = files.filter((f) => /\.test\.|(^|\/)test\//.test(f));
       if (tests.length) throw new Error(`tests in the package: ${tests.join(", ")}`);
+    },
+  },
+  {
+    name: "Node's build of every entry is a few bundled files: no module per source file, no bundled dependency left as an import",
+    run(dir) {
+      const pkg = JSON.parse(readFileSync(join(dir, "package.json"), "utf8"));
+      for (const [key, target] of Object.entries(pkg.exports as Record<string, { node?: string }>)) {
+        if (typeof target !== "object" || !target.node) continue;
+        // The static import graph from the entry, as Node loads it before the first line runs.
+        const seen = new Set<string>();
+        const bare = new Set<string>();
+        const walk = (file: string) => {
+          if (seen.has(file)) return;
+          seen.add(file);
+          const code = readFileSync(file, "utf8");
+          for (const [, specifier] of code.matchAll(
+            /(?:^|[;\n])\s*(?:import|export)\b[^'"]*?from\s*["']([^"']+)["']/g,
+          )) {
+            if (specifier!.startsWith(".")) walk(join(dirname(file), specifier!));
+            else bare.add(specifier!);
+          }
+        };
+        walk(join(dir, target.node));
+        // The main entry and the sessions reader stay at a handful; an extension shares more chunks with the
+        // lazily loaded route groups (the tsc build loads some eighty files for ".").
+        const bound = key === "." || key === "./sessions" ? 6 : 8;
+        if (seen.size > bound)
+          throw new Error(`exports[${key}] (node) loads ${seen.size} files: ${[...seen].join(", ")}`);
+        const leaked = [...bare].filter(
+          (s) => /^(valibot|unstorage|destr|@oslojs\/)/.test(s) && !s.startsWith("unstorage/drivers/"),
+        );
+        if (leaked.length)
+          throw new Error(`exports[${key}] (node) imports bundled packages: ${leaked.join(", ")}`);
+      }
     },
   },
   {

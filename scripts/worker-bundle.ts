@@ -3,12 +3,12 @@
  * Bundling for workerd the way wrangler does (esbuild, ESM, the workerd/worker/browser conditions), in one
  * place for the size check and the Workers bundle test, so both measure the same build.
  */
-import { type BuildResult, build } from "esbuild";
+import { type BuildResult, build, type Plugin } from "esbuild";
 
-/** Bundles `entry` for workerd; `minify` as a deploy would. */
+/** Bundles `entry` for workerd; `minify` as a deploy would; `plugins` only for measurements. */
 export function bundleForWorkers(
   entry: string,
-  options: { minify?: boolean } = {},
+  options: { minify?: boolean; plugins?: Plugin[] } = {},
 ): Promise<BuildResult<{ write: false; metafile: true }>> {
   return build({
     entryPoints: [entry],
@@ -21,5 +21,6 @@ export function bundleForWorkers(
     write: false,
     metafile: true,
     logLevel: "error",
+    plugins: options.plugins ?? [],
   });
 }

@@ -3,9 +3,10 @@
  * django-warrant's `APIKeyMiddleware`, as a wrapper: the API Gateway key a caller sends in the
  * `Authorization-ID` header, handed to the application's handler. Never read from the URL, never logged.
  */
-import { sha256 } from "@oslojs/crypto/sha2";
+
 import { constantTimeEqual } from "@oslojs/crypto/subtle";
 import { WarrantError } from "./errors.ts";
+import { sha256 } from "./sha256.ts";
 
 /** The header that carries the key (django-warrant's `HTTP_AUTHORIZATION_ID`). */
 export const apiKeyHeader = "authorization-id";

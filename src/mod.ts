@@ -62,6 +62,7 @@ export type {
   FirstFactor,
   ObjectSchema,
   RateLimitOptions,
+  SessionConfig,
   WarrantConfig,
   WarrantOptions,
 } from "./options.ts";

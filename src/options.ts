@@ -1,6 +1,6 @@
 /**
  * @module
- * The options of `createWarrant`, validated once with valibot, and the frozen config derived from them.
+ * The options of `createWarrant`, validated once (`options-schema.ts`), and the frozen config derived from them.
  */
 
 import type { Storage } from "unstorage";
@@ -8,7 +8,7 @@ import * as v from "valibot";
 import type { ModPow } from "./cognito/srp.ts";
 import type { Counters } from "./counters.ts";
 import { WarrantError } from "./errors.ts";
-import { type EventListeners, type EventUser, eventNames } from "./events.ts";
+import type { EventListeners, EventUser } from "./events.ts";
 import { createLogger, type Logger, type LoggerOptions } from "./logger.ts";
 import { firstFactors, optionsSchema } from "./options-schema.ts";
 import type { Pages } from "./pages/pages.ts";
@@ -254,16 +254,21 @@ export interface WarrantConfig {
   readonly extensions: readonly ExtensionBase[];
 }
 
+/**
+ * The config without `userSchema`: what sessions, `protect` and `bearer` read, and all a session reader
+ * builds, so that it does not bundle valibot for a default schema it never uses.
+ */
+export type SessionConfig = Omit<WarrantConfig, "userSchema">;
+
 const recordOptions = new Set(["attributeMapping", "pages"]);
 
-function pathOf(issue: v.BaseIssue<unknown>): string {
+function pathOf(path: readonly (string | number)[]): string {
   let out = "options";
   let parent = "";
-  for (const item of issue.path ?? []) {
-    const key = String(item.key);
-    const bracket =
-      recordOptions.has(parent) || typeof item.key === "number" || !/^[A-Za-z_$][\w$]*$/.test(key);
-    out += bracket ? `[${JSON.stringify(item.key)}]` : `.${key}`;
+  for (const item of path) {
+    const key = String(item);
+    const bracket = recordOptions.has(parent) || typeof item === "number" || !/^[A-Za-z_$][\w$]*$/.test(key);
+    out += bracket ? `[${JSON.stringify(item)}]` : `.${key}`;
     parent = key;
   }
   return out;
@@ -271,32 +276,27 @@ function pathOf(issue: v.BaseIssue<unknown>): string {
 
 /** Validates options and derives the config; throws a `WarrantError` naming the option path. */
 export function resolveConfig(options: WarrantOptions): WarrantConfig {
+  const config = resolveSessionConfig(options);
+  const userSchema =
+    (options.userSchema as ObjectSchema | undefined) ??
+    v.object(
+      Object.fromEntries(
+        Object.values(config.attributeMapping).map((field) => [field, v.optional(v.string())]),
+      ),
+    );
+  return Object.freeze({ ...config, userSchema });
+}
+
+/** {@link resolveConfig} without the user schema (a session reader's); throws as it does. */
+export function resolveSessionConfig(options: WarrantOptions): SessionConfig {
   if (typeof options !== "object" || options === null) {
     throw new WarrantError("invalid_options", "options must be an object");
   }
-  const result = v.safeParse(optionsSchema, options);
-  if (!result.success) {
-    let issue: v.BaseIssue<unknown> = result.issues[0];
-    // A union reports on its branches: the deepest nested issue names the most precise path.
-    for (const nested of issue.issues ?? []) {
-      if ((nested.path?.length ?? 0) > (issue.path?.length ?? 0)) issue = nested;
-    }
-    const message =
-      issue.type === "strict_object"
-        ? issue.expected === "never"
-          ? issue.path?.[0]?.key === "events"
-            ? `is not a known event (${eventNames.join(", ")})`
-            : "is not a known option"
-          : "is required"
-        : issue.message;
-    throw new WarrantError("invalid_options", `${pathOf(issue)} ${message}`);
-  }
-  const o = result.output as unknown as WarrantOptions;
+  const issue = optionsSchema(options);
+  if (issue) throw new WarrantError("invalid_options", `${pathOf(issue.path)} ${issue.message}`);
+  const o = options;
   const basePath = (o.basePath ?? "/accounts").replace(/\/+$/, "") || "";
   const mapping = Object.freeze({ ...(o.attributeMapping ?? defaultAttributeMapping) });
-  const userSchema =
-    (o.userSchema as ObjectSchema | undefined) ??
-    v.object(Object.fromEntries(Object.values(mapping).map((field) => [field, v.optional(v.string())])));
   const session = Object.freeze({
     cookieName: o.session?.cookieName ?? "warrant",
     idleTimeout: o.session?.idleTimeout ?? 86_400,
@@ -335,7 +335,6 @@ export function resolveConfig(options: WarrantOptions): WarrantConfig {
     authFlow: o.authFlow ?? "USER_SRP_AUTH",
     preferredChallenge: o.preferredChallenge,
     attributeMapping: mapping,
-    userSchema,
     createUnknownUsers: o.createUnknownUsers ?? true,
     secrets: Object.freeze(typeof o.secret === "string" ? [o.secret] : [...o.secret]),
     basePath,

@@ -27,7 +27,8 @@ import { createProtect } from "./http/protect.ts";
 import {
   type DefaultAttributeMapping,
   type ObjectSchema,
-  resolveConfig,
+  resolveSessionConfig,
+  type SessionConfig,
   type WarrantOptions,
 } from "./options.ts";
 import { errorText } from "./pages/error-text.ts";
@@ -44,6 +45,7 @@ import type { Warrant } from "./warrant.ts";
 
 export type { BearerContext, BearerOptions } from "./http/bearer.ts";
 export type { ProtectContext, ProtectedHandler } from "./http/protect.ts";
+export type { SessionConfig } from "./options.ts";
 export type { Session, SessionUser } from "./sessions/store.ts";
 export type { UserOf, WarrantUser } from "./users/types.ts";
 
@@ -55,12 +57,16 @@ export type SessionReaderOptions<
 
 /**
  * What {@link createSessionReader} builds: the read side of `Warrant`. `getSession` does not refresh
- * tokens here (see the module doc); the others behave as the warrant's.
+ * tokens here (see the module doc); the others behave as the warrant's. Its `config` is the warrant's
+ * without `userSchema`, which only the user store reads.
  */
 export type SessionReader<U = SessionUser> = Pick<
   Warrant<U>,
-  "config" | "getSession" | "protect" | "verifyToken" | "bearer"
->;
+  "getSession" | "protect" | "verifyToken" | "bearer"
+> & {
+  /** The validated, defaulted, frozen options. */
+  readonly config: SessionConfig;
+};
 
 /**
  * Builds a session reader over the store another warrant writes. The options are checked as
@@ -82,7 +88,7 @@ export function createSessionReader<
 }
 
 function buildReader(options: SessionReaderOptions): SessionReader {
-  const config = resolveConfig(options);
+  const config = resolveSessionConfig(options);
   const store = createStore(options.storage, config.storageTimeout, config.now);
   const records = createSessions(config, store, createKeyring(config.secrets));
   // In place of a refresh: the record as it is, its idle expiry slid as on any other request.

@@ -15,10 +15,10 @@ import {
   GetApiKeysCommand,
   GetUsagePlansCommand,
 } from "@aws-sdk/client-api-gateway";
-import { sha256 } from "@oslojs/crypto/sha2";
 import { encodeHexLowerCase } from "@oslojs/encoding";
 import { WarrantError } from "../errors.ts";
 import type { Credentials } from "../options.ts";
+import { sha256 } from "../sha256.ts";
 
 /** A usage plan as the pages show it. */
 export interface UsagePlan {

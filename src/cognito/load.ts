@@ -7,7 +7,7 @@
  * initialiser) and, through `sdk.ts`'s `browser` map, still tree-shake the SDK.
  */
 import { WarrantError } from "../errors.ts";
-import type { WarrantConfig } from "../options.ts";
+import type { SessionConfig, WarrantConfig } from "../options.ts";
 import type { CognitoApi } from "./api.ts";
 import { outageCause } from "./errors.ts";
 import type { Verifier } from "./verify.ts";
@@ -62,7 +62,7 @@ export function cognitoLoader(config: WarrantConfig): LoadCognito {
  * const result = await verifier.verify(jwt);
  * ```
  */
-export function lazyVerifier(config: WarrantConfig): Verifier {
+export function lazyVerifier(config: SessionConfig): Verifier {
   let verifier: Promise<Verifier> | undefined;
   return {
     async verify(token, tokenUse) {

@@ -3,9 +3,9 @@
  * SECRET_HASH: what Cognito asks of app clients that have a secret. The only place it is computed.
  */
 import { hmac } from "@oslojs/crypto/hmac";
-import { SHA256 } from "@oslojs/crypto/sha2";
 import { encodeBase64 } from "@oslojs/encoding";
 import type { WarrantConfig } from "../options.ts";
+import { SHA256 } from "../sha256.ts";
 
 const utf8 = new TextEncoder();
 

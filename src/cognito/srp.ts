@@ -20,8 +20,8 @@
  * multiplications never depends on a secret, unlike a sliding window or square-and-multiply.
  */
 import { hmac } from "@oslojs/crypto/hmac";
-import { SHA256, sha256 } from "@oslojs/crypto/sha2";
 import { decodeBase64, decodeHex, encodeBase64 } from "@oslojs/encoding";
+import { SHA256, sha256 } from "../sha256.ts";
 
 /** What `respond` needs from Cognito's PASSWORD_VERIFIER challenge, plus the pool name and password. */
 export interface SrpChallengeInput {

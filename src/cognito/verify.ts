@@ -10,7 +10,7 @@ import { JwtVerifier } from "aws-jwt-verify";
 import { validateCognitoJwtFields } from "aws-jwt-verify/cognito-verifier";
 import { FetchError, JwksNotAvailableInCacheError } from "aws-jwt-verify/error";
 import { SimpleJwksCache, SimplePenaltyBox } from "aws-jwt-verify/jwk";
-import type { WarrantConfig } from "../options.ts";
+import type { SessionConfig } from "../options.ts";
 
 /** Which Cognito token a caller must present. */
 export type TokenUse = "access" | "id";
@@ -31,7 +31,7 @@ const graceSeconds = 30;
 const fetchTimeout = 3000;
 
 /** Builds a verifier; nothing is fetched until the first token arrives. */
-export function createVerifier(config: WarrantConfig): Verifier {
+export function createVerifier(config: SessionConfig): Verifier {
   const { issuer } = config;
   // The keys come through the configured endpoint when there is one (the same way as every API call),
   // else from the issuer, where Cognito publishes them.

@@ -8,13 +8,14 @@
  * with one read, and no write ever reads and rewrites another user's entry. A cookie that is malformed,
  * unknown or whose record does not open is no device: the login is a normal one.
  */
-import { sha256 } from "@oslojs/crypto/sha2";
+
 import { encodeHexLowerCase } from "@oslojs/encoding";
 import type { RememberedDevice } from "../cognito/auth.ts";
 import type { Ctx, RouteDeps } from "../http/context.ts";
 import { deviceCookieAge } from "../limits.ts";
 import { randomToken } from "../sessions/cookie.ts";
 import type { Sealed } from "../sessions/crypto.ts";
+import { sha256 } from "../sha256.ts";
 
 /** One user's device on this browser. */
 export interface DeviceEntry extends RememberedDevice {

@@ -10,7 +10,7 @@ import { WarrantError } from "../errors.ts";
 import { requestIdFor } from "../events.ts";
 import type { Logger } from "../logger.ts";
 import type { LoginCore } from "../login/authenticate.ts";
-import type { WarrantConfig } from "../options.ts";
+import type { SessionConfig, WarrantConfig } from "../options.ts";
 import type { LoginButton, PageContext, PageProps, Pages } from "../pages/pages.ts";
 import type { Text } from "../pages/text.ts";
 import { type Cookies, isSecure, randomToken } from "../sessions/cookie.ts";
@@ -131,7 +131,7 @@ export interface RouteDeps {
 
 /** What {@link fail} needs: the error page, the text and the config. */
 export interface FailDeps {
-  readonly config: WarrantConfig;
+  readonly config: SessionConfig;
   readonly pages: Pick<Pages, "error">;
   readonly text: Text;
 }
@@ -162,7 +162,7 @@ export function logError(logger: Logger): (error: unknown, requestId: string) =>
 /** The context of a request. */
 export function createContext(
   request: Request,
-  deps: Pick<RouteDeps, "config">,
+  deps: { readonly config: SessionConfig },
   params: Record<string, string> = {},
   url: URL = new URL(request.url),
 ): Ctx {
@@ -307,7 +307,7 @@ export function currentSession(ctx: Ctx, deps: Pick<RouteDeps, "sessions">): Pro
 }
 
 /** Sign in first: 303 to the login page with `next` (HTML), or 401 with `WWW-Authenticate` (JSON). */
-export function unauthenticated(ctx: Ctx, deps: Pick<RouteDeps, "config">): Response {
+export function unauthenticated(ctx: Ctx, deps: { readonly config: SessionConfig }): Response {
   if (ctx.json) {
     return json(ctx, { error: "unauthorized", message: "Sign in first." }, 401, {
       headers: { "www-authenticate": 'Bearer realm="warrant"' },

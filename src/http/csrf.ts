@@ -6,9 +6,9 @@
  * verifies, the first one signs.
  */
 import { hmac } from "@oslojs/crypto/hmac";
-import { SHA256 } from "@oslojs/crypto/sha2";
 import { constantTimeEqual } from "@oslojs/crypto/subtle";
 import { decodeBase64urlIgnorePadding, encodeBase64urlNoPadding } from "@oslojs/encoding";
+import { SHA256 } from "../sha256.ts";
 
 const utf8 = new TextEncoder();
 

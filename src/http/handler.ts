@@ -20,14 +20,8 @@ import { createCsrf } from "./csrf.ts";
 import { extensionsOf, extensionText, loginAdditions, mergeRoutes } from "./extensions.ts";
 import { createProtect, type ProtectedHandler } from "./protect.ts";
 import { createRateLimiter } from "./rate-limit.ts";
-import { createRouter } from "./router.ts";
-import { adminRoutes } from "./routes/admin.ts";
-import { challengeRoutes } from "./routes/challenge.ts";
-import { loginRoutes } from "./routes/login.ts";
-import { passwordRoutes } from "./routes/password.ts";
-import { profileRoutes } from "./routes/profile.ts";
-import { signupRoutes } from "./routes/signup.ts";
-import { verifyRoutes } from "./routes/verify.ts";
+import { type RouteGroupEntry, routeGroups } from "./route-groups.ts";
+import { createRouter, type Route, type Routes } from "./router.ts";
 
 /** What the handler is built from. */
 export interface HandlerServices {
@@ -49,10 +43,38 @@ export interface Http {
   protect: (inner: ProtectedHandler) => (request: Request) => Promise<Response>;
 }
 
-/** Paths under `basePath` (with `:param` segments) to the methods each serves. */
-export type RouteTable = Readonly<Record<string, readonly ("GET" | "POST")[]>>;
+import type { RouteTable } from "./route-paths.ts";
+
+export type { RouteTable };
 
 const tables = new WeakMap<WarrantConfig, RouteTable>();
+
+/** A group's routes as stand-ins that load the group, once per handler, on their first request. */
+export function lazyRoutes(group: RouteGroupEntry, deps: RouteDeps): Routes {
+  let built: Promise<Routes> | undefined;
+  const routes = () => {
+    if (!built) {
+      const loading = group.load().then((make) => make(deps));
+      built = loading;
+      // A failed load is tried again on the next request rather than kept.
+      loading.catch(() => {
+        if (built === loading) built = undefined;
+      });
+    }
+    return built;
+  };
+  return Object.fromEntries(
+    Object.entries(group.paths).map(([path, methods]) => [
+      path,
+      Object.fromEntries(
+        methods.map((method): [string, Route] => [
+          method,
+          async (ctx) => (await routes())[path]![method]!(ctx),
+        ]),
+      ),
+    ]),
+  );
+}
 
 /**
  * The route table the handler built for a warrant's `config`, extensions included: what
@@ -88,15 +110,7 @@ export function createHandler(services: HandlerServices): Http {
     afterLogout: (via, ctx) => extensions.find((e) => e.name === via)?.afterLogout?.(ctx, deps),
     onError: config.onError ?? logError(config.logger),
   };
-  const builtin = {
-    ...loginRoutes(deps),
-    ...challengeRoutes(deps),
-    ...profileRoutes(deps),
-    ...passwordRoutes(deps),
-    ...signupRoutes(deps),
-    ...adminRoutes(deps),
-    ...verifyRoutes(deps),
-  };
+  const builtin: Routes = Object.assign({}, ...Object.values(routeGroups).map((g) => lazyRoutes(g, deps)));
   const routes = mergeRoutes(builtin, deps, extensions);
   tables.set(
     config,

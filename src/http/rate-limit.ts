@@ -9,10 +9,11 @@
  * The account is counted under its canonical Cognito username once a login has shown which one an
  * alias (an email, another letter case) stands for, so aliases share one counter.
  */
-import { sha256 } from "@oslojs/crypto/sha2";
+
 import { encodeHexLowerCase } from "@oslojs/encoding";
 import type { Counters } from "../counters.ts";
 import type { RateLimitOptions } from "../options.ts";
+import { sha256 } from "../sha256.ts";
 import type { Store } from "../storage.ts";
 import { clientAddress } from "./client-address.ts";
 

@@ -6,13 +6,14 @@
  * (the first claim wins on every instance), and any next step gets a new one (SECURITY.md S6). Answers
  * are counted there too, per login lineage, before they are sent (C3).
  */
-import { sha256 } from "@oslojs/crypto/sha2";
+
 import { encodeHexLowerCase } from "@oslojs/encoding";
 import type { Challenge } from "../cognito/auth.ts";
 import type { Counters } from "../counters.ts";
 import { challengeTtl } from "../limits.ts";
 import { randomToken } from "../sessions/cookie.ts";
 import type { Keyring, Sealed } from "../sessions/crypto.ts";
+import { sha256 } from "../sha256.ts";
 import type { Store } from "../storage.ts";
 import type { StoredChallenge, TotpSetup } from "./answers.ts";
 

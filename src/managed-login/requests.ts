@@ -7,11 +7,12 @@
  * replayed state finds nothing. The record goes back only when the token endpoint did not answer, so a
  * reload after an outage can try again.
  */
-import { sha256 } from "@oslojs/crypto/sha2";
+
 import { encodeHexLowerCase } from "@oslojs/encoding";
 import { managedLoginTtl } from "../limits.ts";
 import { randomToken } from "../sessions/cookie.ts";
 import type { Keyring, Sealed } from "../sessions/crypto.ts";
+import { sha256 } from "../sha256.ts";
 import type { Store } from "../storage.ts";
 
 /** What the callback needs of the request the start route made. */

@@ -8,7 +8,7 @@
  *   its `nonce` compared, the user mirrored like any login, and a new session (S5).
  * Whatever goes wrong on the way back is one generic answer on the login page; an outage is 503.
  */
-import { sha256 } from "@oslojs/crypto/sha2";
+
 import { encodeBase64urlNoPadding } from "@oslojs/encoding";
 import { keysEqual } from "../api-key.ts";
 import type { Tokens } from "../cognito/auth.ts";
@@ -18,6 +18,7 @@ import { safeNext } from "../http/next.ts";
 import type { Routes } from "../http/router.ts";
 import { finishLogin, loginPage } from "../http/routes/login.ts";
 import { randomToken } from "../sessions/cookie.ts";
+import { sha256 } from "../sha256.ts";
 import type { OAuthClient } from "./oauth.ts";
 import type { ManagedLoginSettings } from "./options.ts";
 import { createAuthorizationRequests } from "./requests.ts";

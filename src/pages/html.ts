@@ -2,8 +2,9 @@
  * @module
  * Escaping and the page frame (layout and the small built-in stylesheet).
  */
-import { sha256 } from "@oslojs/crypto/sha2";
+
 import { encodeBase64 } from "@oslojs/encoding";
+import { sha256 } from "../sha256.ts";
 import type { Text } from "./text.ts";
 
 const entities: Record<string, string> = {

@@ -10,7 +10,7 @@
  * `passkey-names:<sha-256 of the username>:<sha-256 of the credential id>`, one key each (no
  * read-modify-write to lose a name to a parallel one).
  */
-import { sha256 } from "@oslojs/crypto/sha2";
+
 import { encodeHexLowerCase } from "@oslojs/encoding";
 import {
   completePasskeyRegistration,
@@ -35,6 +35,7 @@ import { Refusal, signedIn, signedInPost } from "../http/guards.ts";
 import type { Routes } from "../http/router.ts";
 import type { Session } from "../sessions/store.ts";
 import { SessionInvalid } from "../sessions/store.ts";
+import { sha256 } from "../sha256.ts";
 import { type PasskeyPageContext, type PasskeyPages, type PasskeyRow, passkeyText } from "./pages.ts";
 import { passkeyScriptHash } from "./script.ts";
 

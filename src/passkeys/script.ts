@@ -7,8 +7,9 @@
  * form's `credential` field and posts the form. Without JavaScript nothing here runs and the page
  * offers what works without it.
  */
-import { sha256 } from "@oslojs/crypto/sha2";
+
 import { encodeBase64 } from "@oslojs/encoding";
+import { sha256 } from "../sha256.ts";
 
 /** The script's source, as it goes into the page. */
 export const passkeyScript: string = `(() => {

@@ -5,8 +5,9 @@
  * seals, every listed secret opens. The storage key of the record is the additional data, so a sealed
  * value moved to another record does not open.
  */
-import { sha256 } from "@oslojs/crypto/sha2";
+
 import { decodeBase64urlIgnorePadding, encodeBase64urlNoPadding, encodeHexLowerCase } from "@oslojs/encoding";
+import { sha256 } from "../sha256.ts";
 
 const utf8 = new TextEncoder();
 const utf8Decode = new TextDecoder();

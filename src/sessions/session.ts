@@ -9,7 +9,7 @@
 import type { Tokens } from "../cognito/auth.ts";
 import type { LoadCognito } from "../cognito/load.ts";
 import { emit, requestIdOf, type SessionEndReason } from "../events.ts";
-import type { WarrantConfig } from "../options.ts";
+import type { SessionConfig } from "../options.ts";
 import { type Cookies, isSecure } from "./cookie.ts";
 import { type Refresh, refreshWindow, type TokenServices, tokenServiceOf } from "./refresh.ts";
 import {
@@ -82,7 +82,7 @@ const tag = (request: Request | undefined) => {
 
 /** Builds the session core. */
 export function createSessionCore(deps: {
-  config: WarrantConfig;
+  config: SessionConfig;
   records: Sessions;
   refresh: Refresh;
   cookies: Cookies;

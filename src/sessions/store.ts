@@ -16,11 +16,12 @@
  * The session check is the hot path of every protected request: one synchronous SHA-256 of the cookie,
  * one read of the record, then one round of two reads (last seen, the user's revocation time).
  */
-import { sha256 } from "@oslojs/crypto/sha2";
+
 import { encodeBase64urlNoPadding, encodeHexLowerCase } from "@oslojs/encoding";
 import type { Tokens } from "../cognito/auth.ts";
 import { emit } from "../events.ts";
-import type { WarrantConfig } from "../options.ts";
+import type { SessionConfig } from "../options.ts";
+import { sha256 } from "../sha256.ts";
 import type { Store } from "../storage.ts";
 import type { Keyring, Sealed } from "./crypto.ts";
 
@@ -186,7 +187,7 @@ export interface Sessions {
 }
 
 /** Builds the session operations. */
-export function createSessions(config: WarrantConfig, store: Store, keyring: Keyring): Sessions {
+export function createSessions(config: SessionConfig, store: Store, keyring: Keyring): Sessions {
   const { idleTimeout, maxAge, maxPerUser } = config.session;
   const idleMs = idleTimeout * 1000;
   // Storage TTLs are hints for drivers that expire keys; read() checks the timestamps regardless.

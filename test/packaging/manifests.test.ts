@@ -59,8 +59,14 @@ describe("manifests", () => {
       const built = source.replace(/^\.\//, "./dist/").replace(/\.ts$/, "");
       assert.deepEqual(
         pkg.exports[key],
-        // `default` too: require() of the ESM build (Node ^20.19 / >=22.12) matches no `import` condition.
-        { types: `${built}.d.ts`, import: `${built}.js`, default: `${built}.js` },
+        // `node` (Node, Bun and Deno match it): the bundled build, a few files instead of one per module
+        // (scripts/build.ts). `default` too: require() of the ESM build matches no `import` condition.
+        {
+          types: `${built}.d.ts`,
+          node: built.replace(/^\.\/dist\//, "./dist/node/") + ".js",
+          import: `${built}.js`,
+          default: `${built}.js`,
+        },
         `package.json exports[${JSON.stringify(key)}] is not the build of ${source}`,
       );
     }

@@ -46,11 +46,13 @@ describe("lazy Cognito layer", () => {
     }
   });
 
-  it("package.json sends bundlers to sdk.browser.ts, in src/ and in dist/", () => {
+  it("package.json sends bundlers to sdk.browser.ts and route-groups.browser.ts, in src/ and in dist/", () => {
     const pkg = JSON.parse(read("package.json"));
     assert.deepEqual(pkg.browser, {
       "./src/cognito/sdk.ts": "./src/cognito/sdk.browser.ts",
       "./dist/src/cognito/sdk.js": "./dist/src/cognito/sdk.browser.js",
+      "./src/http/route-groups.ts": "./src/http/route-groups.browser.ts",
+      "./dist/src/http/route-groups.js": "./dist/src/http/route-groups.browser.js",
     });
   });
 

@@ -1,7 +1,8 @@
 import assert from "node:assert/strict";
 import { describe, it } from "node:test";
 import * as v from "valibot";
-import { createWarrant, WarrantError } from "../../src/mod.ts";
+import { createWarrant, memoryStorage, WarrantError } from "../../src/mod.ts";
+import { createSessionReader } from "../../src/reader.ts";
 import { startCognitoFront } from "../support/cognito-front.ts";
 import { SECRET } from "../support/setup.ts";
 
@@ -74,6 +75,18 @@ describe("options", () => {
     ],
     ["bad storage", { ...base, storage: new Map() }, /options\.storage must be an unstorage Storage/],
     ["bad credentials", { ...base, credentials: "AKIA..." }, /options\.credentials must be/],
+    ["session not an object", { ...base, session: 5 }, /options\.session must be an object$/],
+    [
+      "zero rate limit",
+      { ...base, rateLimit: { perAccount: 0 } },
+      /options\.rateLimit\.perAccount must be a whole positive number$/,
+    ],
+    [
+      "header name with a space",
+      { ...base, rateLimit: { trustProxy: { hops: 1, header: "x forwarded" } } },
+      /options\.rateLimit\.trustProxy\.header must be a header name$/,
+    ],
+    ["staffGroups not an array", { ...base, staffGroups: "admin" }, /options\.staffGroups must be an array/],
     [
       "bad createUnknownUsers",
       { ...base, createUnknownUsers: "no" },
@@ -89,6 +102,24 @@ describe("options", () => {
       );
     });
   }
+
+  it("a session reader rejects every one of them with the same message", () => {
+    for (const [label, options, message] of bad) {
+      assert.throws(
+        () => createSessionReader({ storage: memoryStorage(), ...(options as object) } as never),
+        (error: unknown) =>
+          error instanceof WarrantError && error.code === "invalid_options" && message.test(error.message),
+        label,
+      );
+    }
+  });
+
+  it("a session reader's config is the warrant's without the user schema", () => {
+    const reader = createSessionReader({ ...base, storage: memoryStorage() });
+    const { userSchema: _, ...warrantConfig } = createWarrant(base).config;
+    assert.deepEqual({ ...reader.config, logger: undefined }, { ...warrantConfig, logger: undefined });
+    assert.ok(Object.isFrozen(reader.config));
+  });
 
   it("never puts a secret value into the error message", () => {
     const leaky = "a-secret-value-that-is-too-short";

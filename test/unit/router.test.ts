@@ -4,6 +4,9 @@ import { createStorage } from "unstorage";
 import { WarrantError } from "../../src/errors.ts";
 import type { RouteDeps } from "../../src/http/context.ts";
 import { Refusal } from "../../src/http/guards.ts";
+import { lazyRoutes as lazyRoutesOf, routeTable } from "../../src/http/handler.ts";
+import { routeGroups as bundledGroups } from "../../src/http/route-groups.browser.ts";
+import { routeGroups } from "../../src/http/route-groups.ts";
 import { createRouter, normalisePath, type Routes, underBase } from "../../src/http/router.ts";
 import { createWarrant, type WarrantExtension } from "../../src/mod.ts";
 import { resolveConfig } from "../../src/options.ts";
@@ -125,5 +128,68 @@ describe("extensions", () => {
       (e: unknown) =>
         e instanceof WarrantError && e.code === "invalid_options" && /options\.extensions/.test(e.message),
     );
+  });
+});
+
+describe("built-in route groups, loaded on first use", () => {
+  it("each group's listed paths and methods are what its module serves", async () => {
+    for (const [name, group] of Object.entries(routeGroups)) {
+      const routes = (await group.load())(routerDeps());
+      const served = Object.fromEntries(
+        Object.entries(routes).map(([path, methods]) => [path, Object.keys(methods).sort()]),
+      );
+      const listed = Object.fromEntries(
+        Object.entries(group.paths).map(([path, m]) => [path, [...m].sort()]),
+      );
+      assert.deepEqual(listed, served, `routeGroups.${name}`);
+    }
+  });
+
+  it("a group is loaded once, on its first request, and a failed load is tried again", async () => {
+    let loads = 0;
+    let fail = true;
+    const group = {
+      paths: { "/hello": ["GET"], "/hello/:name": ["GET", "POST"] } as const,
+      load: async () => {
+        loads++;
+        if (fail) throw new Error("not there yet");
+        return (): Routes => ({
+          "/hello": { GET: async () => new Response("hello") },
+          "/hello/:name": {
+            GET: async (ctx) => new Response(`hello ${ctx.params.name}`),
+            POST: async () => new Response("posted"),
+          },
+        });
+      },
+    };
+    const errors: unknown[] = [];
+    const handler = createRouter(routerDeps(errors), lazyRoutesOf(group, routerDeps(errors)));
+    assert.equal(loads, 0, "nothing loads before a request");
+    assert.equal((await handler(get("/accounts/hello"))).status, 500);
+    assert.equal(errors.length, 1);
+    fail = false;
+    assert.equal(await (await handler(get("/accounts/hello/ann"))).text(), "hello ann");
+    assert.equal(await (await handler(get("/accounts/hello"))).text(), "hello");
+    assert.equal(await (await handler(get("/accounts/hello/bo", { method: "POST" }))).text(), "posted");
+    assert.equal(loads, 2, "loaded once after the failure, then kept");
+    // A method the group does not list is not served.
+    assert.equal((await handler(get("/accounts/hello", { method: "POST" }))).status, 405);
+  });
+
+  it("bundlers' twin (route-groups.browser.ts) has the same groups and builders, imported statically", async () => {
+    assert.deepEqual(Object.keys(bundledGroups).sort(), Object.keys(routeGroups).sort());
+    for (const [name, group] of Object.entries(routeGroups)) {
+      const twin = bundledGroups[name as keyof typeof routeGroups];
+      assert.equal(twin.paths, group.paths, name);
+      assert.equal(await twin.load(), await group.load(), name);
+    }
+  });
+
+  it("the route table is known before any group loads", () => {
+    const warrant = createWarrant({ ...options, storage: createStorage() });
+    const table = routeTable(warrant.config)!;
+    for (const group of Object.values(routeGroups)) {
+      for (const [path, methods] of Object.entries(group.paths)) assert.deepEqual(table[path], methods);
+    }
   });
 });
