@@ -139,7 +139,26 @@ export class SHA256 {
  * ```
  */
 export function sha256(data: Uint8Array): Uint8Array {
+  // Up to 55 bytes (a cookie token, a username) the message and its padding fit one block: compressed
+  // straight from one buffer, without the incremental state's copies.
+  if (data.byteLength < 56) {
+    oneBlock.fill(0);
+    oneBlock.set(data);
+    oneBlock[data.byteLength] = 0x80;
+    oneView.setUint32(60, data.byteLength * 8);
+    const H = Uint32Array.from(constants().H);
+    compress(H, oneW, oneBlock, 0);
+    const out = new Uint8Array(32);
+    const view = new DataView(out.buffer);
+    for (let i = 0; i < 8; i++) view.setUint32(i * 4, H[i]!);
+    return out;
+  }
   const hash = new SHA256();
   hash.update(data);
   return hash.digest();
 }
+
+// The one-block path's buffers: `sha256` is synchronous, so one set serves every call.
+const oneBlock = new Uint8Array(64);
+const oneView = new DataView(oneBlock.buffer);
+const oneW = new Uint32Array(64);

@@ -38,6 +38,15 @@ describe("sha256", () => {
     }
   });
 
+  it("keeps nothing of one message in the next: short ones after longer ones, from 55 bytes down to 0", async () => {
+    for (let length = 55; length >= 0; length--) {
+      sha256(bytes(200, length));
+      sha256(bytes(55, length + 1));
+      const data = bytes(length);
+      assert.deepEqual(sha256(data), await webDigest(data), `length ${length}`);
+    }
+  });
+
   it("gives the same digest however the message is split across update calls", async () => {
     const data = bytes(1000);
     const expected = await webDigest(data);
