@@ -120,29 +120,41 @@ export function createStore(storage: Storage, timeout: number, now: () => number
   // normal form (what `storage.getItem` would pass it): the same value, without unstorage's per-call
   // key normalisation, which costs more than the read itself (bench/bun, the session check's 3 reads).
   const direct = local ? root : undefined;
-  const read = direct
-    ? (key: string): Promise<unknown> => {
-        if (!normalKey.test(key)) return storage.getItem(key);
-        const raw = direct.getItem(key, {});
-        const value = raw instanceof Promise ? ask : parse(raw);
-        return value === ask ? storage.getItem(key) : Promise.resolve(value);
+  /** The value `storage.getItem` would give, read from the driver itself; `ask` when only it can say. */
+  const peek = (key: string): unknown => {
+    if (!direct || !normalKey.test(key)) return ask;
+    const raw = direct.getItem(key, {});
+    return raw instanceof Promise ? ask : parse(raw);
+  };
+
+  const get = <T>(key: string) =>
+    guard(async () => {
+      const value = await storage.getItem(key);
+      // unstorage's fs driver resolves a read error other than ENOENT (ENOTDIR, EACCES) as the value
+      // instead of rejecting: an outage must not read as "some record".
+      if (value instanceof Error) throw value;
+      if (!native && isEnvelope(value)) {
+        if (value["~exp"] > now()) return (value["~v"] as T | null) ?? null;
+        await storage.removeItem(key);
+        return null;
       }
-    : (key: string): Promise<unknown> => storage.getItem(key);
+      return (value as T | null) ?? null;
+    });
 
   const store: Store = {
-    get: <T>(key: string) =>
-      guard(async () => {
-        const value = await read(key);
-        // unstorage's fs driver resolves a read error other than ENOENT (ENOTDIR, EACCES) as the value
-        // instead of rejecting: an outage must not read as "some record".
-        if (value instanceof Error) throw value;
-        if (!native && isEnvelope(value)) {
-          if (value["~exp"] > now()) return (value["~v"] as T | null) ?? null;
-          await storage.removeItem(key);
-          return null;
-        }
-        return (value as T | null) ?? null;
-      }),
+    get: <T>(key: string): Promise<T | null> => {
+      let value: unknown;
+      try {
+        value = peek(key);
+      } catch (cause) {
+        return Promise.reject(unavailable(cause));
+      }
+      // A live value answers at once; anything else (an expired envelope to remove, an odd value, a
+      // key unstorage would rewrite) takes the general path.
+      if (value === ask || value instanceof Error) return get<T>(key);
+      if (native || !isEnvelope(value)) return Promise.resolve((value ?? null) as T | null);
+      return value["~exp"] > now() ? Promise.resolve((value["~v"] ?? null) as T | null) : get<T>(key);
+    },
     set: (key, value, ttl) =>
       guard(() => {
         if (!ttl) return storage.setItem(key, value as never);

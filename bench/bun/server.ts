@@ -8,7 +8,7 @@
  * kinds:
  * - `bare`: `new Response("ok")`, nothing read: what Bun.serve itself costs.
  * - `floor`: the least a session check can do by hand: the session cookie out of the `Cookie` header,
- *   one synchronous SHA-256 of it (`@oslojs/crypto`'s `sha256`, hex, as the library keys sessions), one
+ *   one synchronous SHA-256 of it (`@oslojs/crypto`'s `sha256`, hex; the library has its own, as fast), one
  *   read of that key from the same unstorage memory storage; 200 "ok" when a record is there, else 401.
  * - `ours`: `warrant.protect(() => new Response("ok"))` over that storage.
  *
