@@ -55,6 +55,9 @@ const sources = Object.values(pkg.exports)
  * loader round in Node).
  */
 const core = join(root, "src/mod.ts");
+// What the package loads with import(): esbuild counts each as an entry too, so they get the same re-export,
+// or every module they share with the core would be a chunk of its own.
+const lazy = ["src/cognito/api.ts", "src/cognito/verify.ts", "src/http/routes/index.ts"];
 const plugin: Plugin = {
   name: "warrant-node-build",
   setup(b) {
@@ -62,7 +65,7 @@ const plugin: Plugin = {
       isBundled(args.path) ? undefined : { path: args.path, external: true },
     );
     b.onLoad({ filter: /\.ts$/ }, (args) => {
-      const entry = sources.some((source) => join(root, source) === args.path);
+      const entry = [...sources, ...lazy].some((source) => join(root, source) === args.path);
       if (!entry || args.path === core) return undefined;
       const contents = `${readFileSync(args.path, "utf8")}\nexport * as __core from ${JSON.stringify(relative(dirname(args.path), core).replace(/^(?!\.)/, "./"))};\n`;
       return { contents, loader: "ts" };
