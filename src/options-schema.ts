@@ -181,6 +181,7 @@ export const optionsSchema: Check = object(
       ),
     ),
     modPow: optional(fn("must be a function")),
+    sha256Hex: optional(fn("must be a function")),
     rateLimit: optional(
       union(
         [

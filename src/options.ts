@@ -3,6 +3,7 @@
  * The options of `createWarrant`, validated once (`options-schema.ts`), and the frozen config derived from them.
  */
 
+import { encodeHexLowerCase } from "@oslojs/encoding";
 import type { Storage } from "unstorage";
 import * as v from "valibot";
 import type { ModPow } from "./cognito/srp.ts";
@@ -13,6 +14,7 @@ import { createLogger, type Logger, type LoggerOptions } from "./logger.ts";
 import { firstFactors, optionsSchema } from "./options-schema.ts";
 import type { Pages } from "./pages/pages.ts";
 import type { TextOverrides } from "./pages/text.ts";
+import { sha256 } from "./sha256.ts";
 
 /** A valibot object schema, as `userSchema` takes. */
 export type ObjectSchema =
@@ -182,6 +184,13 @@ export interface WarrantOptions<
    */
   modPow?: ModPow;
   /**
+   * A faster SHA-256 for the session check's one hash per request: the lowercase hex digest of a string's
+   * UTF-8 bytes, e.g. `adapters/bun`'s `sha256Hex` (Bun's native hasher). It must be SHA-256 (checked
+   * once here against the library's own): storage ids are the same either way, so instances with and
+   * without it share sessions. @default the library's own SHA-256 in JavaScript
+   */
+  sha256Hex?: (text: string) => string;
+  /**
    * The issuer shown by authenticator apps for TOTP enrolment (MFA_SETUP), e.g. the site's name.
    * @default the user pool id
    */
@@ -244,6 +253,7 @@ export interface WarrantConfig {
   readonly events: Readonly<EventListeners>;
   readonly logger: Logger;
   readonly modPow: ModPow | undefined;
+  readonly sha256Hex: ((text: string) => string) | undefined;
   readonly storageTimeout: number;
   readonly cognitoTimeout: number;
   readonly writableAttributes: readonly string[];
@@ -309,6 +319,20 @@ export function resolveSessionConfig(options: WarrantOptions): SessionConfig {
       "options.session.idleTimeout must not exceed options.session.maxAge",
     );
   }
+  if (o.sha256Hex) {
+    // A function that is not SHA-256 would find no session it did not write itself: refuse it now.
+    const probe = "warrant/cognito sha256Hex check \u00e9";
+    let digest: unknown;
+    try {
+      digest = o.sha256Hex(probe);
+    } catch {}
+    if (digest !== encodeHexLowerCase(sha256(new TextEncoder().encode(probe)))) {
+      throw new WarrantError(
+        "invalid_options",
+        "options.sha256Hex must return the lowercase hex SHA-256 of its input's UTF-8 bytes",
+      );
+    }
+  }
   if (o.preferredChallenge && o.authFlow !== "USER_AUTH") {
     throw new WarrantError(
       "invalid_options",
@@ -349,6 +373,7 @@ export function resolveSessionConfig(options: WarrantOptions): SessionConfig {
     events: Object.freeze({ ...((o.events as EventListeners | undefined) ?? {}) }),
     logger: createLogger(o.logger as LoggerOptions | false | undefined),
     modPow: o.modPow as WarrantConfig["modPow"],
+    sha256Hex: o.sha256Hex,
     storageTimeout: o.storageTimeout ?? 3000,
     cognitoTimeout: o.cognitoTimeout ?? 5000,
     writableAttributes: Object.freeze([...(o.writableAttributes ?? standardWritableAttributes)]),

@@ -4,7 +4,8 @@
  * Three servers, each in its own process under the real Bun binary (`node_modules/.bin/bun`, see
  * bench/bun/server.ts): `bare` (`new Response("ok")`), `floor` (cookie, one synchronous SHA-256 with
  * Bun's native hasher, one storage read, 200/401 by hand) and `ours` (`warrant.protect(handler)` with a valid session made through
- * the library's own API), on the same kind of store (unstorage's memory driver).
+ * the library's own API, and `adapters/bun`'s `sha256Hex`, the same hasher, as the option), on the same kind of
+ * store (unstorage's memory driver).
  *
  * autocannon keeps 50 requests in flight from this process. Two figures per server and round: the server
  * process's CPU time per request (user + system of every thread, from /proc/<pid>/stat before and after
@@ -135,8 +136,9 @@ storage (\`unstorage/drivers/memory\`) holding one session made beforehand throu
   library's is JavaScript, src/sha256.ts, 1-2 µs: \`@oslojs/crypto\`'s, tried first, was left unoptimised by
   JavaScriptCore in some processes, doubling the floor's cost for the whole run), one \`storage.getItem\`;
   200 "ok" or 401.
-- \`ours\`: \`warrant.protect(() => new Response("ok"))\`: the cookie, the session record, its last use and the
-  user's revocation time, idle and absolute expiry, the request id.
+- \`ours\`: \`warrant.protect(() => new Response("ok"))\` with the \`sha256Hex\` option set to \`adapters/bun\`'s
+  (the same native hasher): the cookie, the session record, its last use and the user's revocation time,
+  idle and absolute expiry.
 
 autocannon (50 connections, ${seconds} s per server and round after a 1 s warm-up each) loads them from the bench
 process, on the same machine; ${rounds} rounds, the servers' order turning each round. CPU per request is the

@@ -12,13 +12,15 @@
  *   about 0.2 µs, where a JavaScript SHA-256 takes 1-2 µs; `@oslojs/crypto`'s, tried first, is sometimes
  *   left unoptimised by JavaScriptCore for a whole process, 2-3× the floor's cost), one read of that key
  *   from the same unstorage memory storage; 200 "ok" when a record is there, else 401.
- * - `ours`: `warrant.protect(() => new Response("ok"))` over that storage.
+ * - `ours`: `warrant.protect(() => new Response("ok"))` over that storage, with `adapters/bun`'s `sha256Hex`
+ *   (the same native hasher as the floor's) as the `sha256Hex` option.
  *
  * `BENCH_PROFILE=<n>` instead times `n` calls of the kind's `fetch` in this process, without the network,
  * and prints µs per call (for profiling: `bun --cpu-prof bench/bun/server.ts ours`).
  */
 import { createStorage } from "unstorage";
 import memoryDriver from "unstorage/drivers/memory";
+import { sha256Hex } from "../../adapters/bun.ts";
 import { createWarrant } from "../../src/mod.ts";
 import { createSession } from "../../src/testing.ts";
 
@@ -29,6 +31,8 @@ const warrant = createWarrant({
   clientId: "bench-client",
   secret: "bench-secret-0123456789-abcdefghijklmnop",
   storage,
+  // As the README tells Bun apps: the session check's hash in Bun's native hasher, like the floor's.
+  sha256Hex,
 });
 const session = await createSession(warrant, { username: "bench-user", email: "bench@example.com" });
 const name = `${warrant.config.session.cookieName}=`;

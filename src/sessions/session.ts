@@ -97,7 +97,7 @@ export function createSessionCore(deps: {
     request ? isSecure(request, config.origins) : (config.origins?.[0]?.startsWith("https:") ?? false);
   const idOf = (request: Request) => {
     const token = cookies.read(request, "session", secureFor(request));
-    return token ? sessionId(token) : null;
+    return token ? (config.sha256Hex ? config.sha256Hex(token) : sessionId(token)) : null;
   };
 
   const core: SessionCore = {

@@ -1,8 +1,16 @@
-/** src/sha256.ts against Web Crypto: every length across the padding boundaries, in pieces, and as HMAC. */
+/**
+ * src/sha256.ts against Web Crypto: every length across the padding boundaries, in pieces, and as HMAC; and
+ * the `sha256Hex` option that hands the session check's hash to a faster one (Bun's, from adapters/bun).
+ */
 import assert from "node:assert/strict";
 import { describe, it } from "node:test";
 import { hmac } from "@oslojs/crypto/hmac";
+import { createStorage } from "unstorage";
+import { sha256Hex as bunSha256Hex } from "../../adapters/bun.ts";
+import { createWarrant, WarrantError } from "../../src/mod.ts";
+import { createSessionReader } from "../../src/reader.ts";
 import { SHA256, sha256 } from "../../src/sha256.ts";
+import { createSession } from "../../src/testing.ts";
 
 // Deterministic bytes (a linear congruential sequence), so a failure names a length that fails again.
 function bytes(length: number, seed = length): Uint8Array<ArrayBuffer> {
@@ -67,6 +75,65 @@ describe("sha256", () => {
       ]);
       const expected = new Uint8Array(await crypto.subtle.sign("HMAC", webKey, message));
       assert.deepEqual(hmac(SHA256, key, message), expected, `key of ${keyLength} bytes`);
+    }
+  });
+});
+
+describe("options.sha256Hex", () => {
+  const options = {
+    userPoolId: "eu-west-1_Sha256",
+    clientId: "c",
+    secret: "sha256-secret-0123456789-abcdefghijklmn",
+  };
+  const hexOf = (text: string) =>
+    Array.from(sha256(new TextEncoder().encode(text)), (x) => x.toString(16).padStart(2, "0")).join("");
+
+  it("is refused unless it is SHA-256 (a wrong digest, a throw, a non-string)", () => {
+    for (const wrong of [
+      (text: string) => hexOf(`${text}x`),
+      (text: string) => hexOf(text).toUpperCase(),
+      () => {
+        throw new Error("no hasher here");
+      },
+      () => 42 as unknown as string,
+    ]) {
+      assert.throws(
+        () => createWarrant({ ...options, sha256Hex: wrong }),
+        (e: unknown) =>
+          e instanceof WarrantError && e.code === "invalid_options" && /sha256Hex/.test(e.message),
+      );
+    }
+  });
+
+  it("hashes the session cookie on every check, and finds the sessions written without it", async () => {
+    const storage = createStorage();
+    const plain = createWarrant({ ...options, storage });
+    let calls = 0;
+    const counted = createWarrant({
+      ...options,
+      storage,
+      sha256Hex: (text) => {
+        calls++;
+        return hexOf(text);
+      },
+    });
+    const { cookie } = await createSession(plain, { username: "ada" });
+    const request = new Request("http://localhost/", { headers: { cookie } });
+    assert.equal((await counted.getSession(request))?.user.username, "ada");
+    assert.ok(calls >= 2, "the check asked sha256Hex (once at createWarrant, once per request)");
+    const reader = createSessionReader({ ...options, storage, sha256Hex: hexOf });
+    assert.equal((await reader.getSession(request))?.user.username, "ada");
+  });
+
+  it("adapters/bun's is Bun's native SHA-256 under Bun, and says it needs Bun elsewhere", () => {
+    const bun = (globalThis as { Bun?: unknown }).Bun;
+    if (bun) {
+      for (const text of ["", "abc", "é and 𝄞", "x".repeat(1000)])
+        assert.equal(bunSha256Hex(text), hexOf(text));
+      assert.doesNotThrow(() => createWarrant({ ...options, sha256Hex: bunSha256Hex }));
+    } else {
+      assert.throws(() => bunSha256Hex("abc"), /needs Bun/);
+      assert.throws(() => createWarrant({ ...options, sha256Hex: bunSha256Hex }), /options\.sha256Hex/);
     }
   });
 });
