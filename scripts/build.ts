@@ -2,17 +2,16 @@
  * @module
  * `npm run build`: the npm package's dist/, from the same `.ts` sources that JSR publishes as they are.
  *
- * - JavaScript: esbuild bundles each `exports` entry (ESM, code splitting, so the entries share one copy of
- *   each module and the lazily loaded Cognito layer and verifier stay behind their `import()`s). A module
- *   graph of some eighty files costs Node its loader's work per file: one `import()` of the package took
- *   about 45 ms from tsc's file-per-module output, and a few chunks take a fraction of it
- *   (bench/cold/run.ts). Small pure dependencies that the package uses a sliver of (`@oslojs/*`, valibot,
- *   unstorage's core) are bundled and tree-shaken (their licences in dist/THIRD-PARTY-LICENSES.md); the AWS
- *   SDK clients, aws-jwt-verify, unstorage's drivers and the peers stay imports, resolved from the user's
- *   node_modules.
- * - `src/cognito/sdk.ts` and `sdk.browser.ts` stay files of their own at dist/src/cognito/, imported by
- *   the chunks that need them, so package.json's `browser` map still swaps one for the other in a bundler.
- * - Types: tsc emits the `.d.ts` (and maps back to the shipped `.ts`), as before.
+ * - dist/node/, what the `node` export condition (Node, Bun, Deno) loads: esbuild bundles each `exports`
+ *   entry (ESM, code splitting, so the entries share one copy of each module and the lazily loaded Cognito
+ *   layer, verifier and route groups stay behind their `import()`s). A module graph of some eighty files
+ *   costs Node its loader's work per file: one `import()` of the package took about 45 ms from tsc's
+ *   file-per-module output and takes about 7 ms from two files (bench/cold/run.ts). The packages in
+ *   scripts/bundled.ts are bundled and tree-shaken (their licences in dist/THIRD-PARTY-LICENSES.md); the AWS
+ *   SDK clients, aws-jwt-verify, unstorage's drivers and the peers stay imports.
+ * - dist/src/ and dist/adapters/, what bundlers get (`import` / `default`): tsc's file-per-module ESM, so
+ *   they tree-shake it themselves and package.json's `browser` map still applies; and the `.d.ts` of both
+ *   builds, with maps back to the shipped `.ts`.
  *
  * dist/ is emptied first so a file deleted from src/ cannot linger in a published tarball.
  */
@@ -21,24 +20,11 @@ import { existsSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { dirname, join, relative } from "node:path";
 import { fileURLToPath } from "node:url";
 import { build, type Plugin } from "esbuild";
+import { isBundled } from "./bundled.ts";
 
 const root = fileURLToPath(new URL("../", import.meta.url));
 const dist = join(root, "dist");
 rmSync(dist, { recursive: true, force: true });
-
-/** Bundled into dist/ (tree-shaken): pure, small, and used in part. Everything else stays an import. */
-export const bundled = [
-  "@oslojs/crypto",
-  "@oslojs/encoding",
-  "@oslojs/binary",
-  "valibot",
-  "unstorage",
-  "destr",
-];
-const isBundled = (specifier: string) =>
-  bundled.some((name) => specifier === name || specifier.startsWith(`${name}/`)) &&
-  // unstorage's drivers are the user's choice (and some bring Node packages): left as imports.
-  !specifier.startsWith("unstorage/drivers/");
 
 const pkg = JSON.parse(readFileSync(join(root, "package.json"), "utf8")) as {
   exports: Record<string, string | { import?: string }>;
@@ -88,9 +74,8 @@ const result = await build({
   sourcesContent: false,
   legalComments: "none",
   // Whitespace and syntax only: names stay (stack traces read), the maps lead back to the .ts.
-  minifyWhitespace: process.env.NODE_MIN !== "0",
-  minifySyntax: process.env.NODE_MIN !== "0",
-  minifyIdentifiers: process.env.NODE_MIN === "all",
+  minifyWhitespace: true,
+  minifySyntax: true,
   metafile: true,
   plugins: [plugin],
   logLevel: "error",

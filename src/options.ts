@@ -3,7 +3,6 @@
  * The options of `createWarrant`, validated once (`options-schema.ts`), and the frozen config derived from them.
  */
 
-import { encodeHexLowerCase } from "@oslojs/encoding";
 import type { Storage } from "unstorage";
 import * as v from "valibot";
 import type { ModPow } from "./cognito/srp.ts";
@@ -14,7 +13,7 @@ import { createLogger, type Logger, type LoggerOptions } from "./logger.ts";
 import { firstFactors, optionsSchema } from "./options-schema.ts";
 import type { Pages } from "./pages/pages.ts";
 import type { TextOverrides } from "./pages/text.ts";
-import { sha256 } from "./sha256.ts";
+import { sha256Hex } from "./sha256.ts";
 
 /** A valibot object schema, as `userSchema` takes. */
 export type ObjectSchema =
@@ -253,7 +252,8 @@ export interface WarrantConfig {
   readonly events: Readonly<EventListeners>;
   readonly logger: Logger;
   readonly modPow: ModPow | undefined;
-  readonly sha256Hex: ((text: string) => string) | undefined;
+  /** `options.sha256Hex`, or the library's own. */
+  readonly sha256Hex: (text: string) => string;
   readonly storageTimeout: number;
   readonly cognitoTimeout: number;
   readonly writableAttributes: readonly string[];
@@ -326,7 +326,7 @@ export function resolveSessionConfig(options: WarrantOptions): SessionConfig {
     try {
       digest = o.sha256Hex(probe);
     } catch {}
-    if (digest !== encodeHexLowerCase(sha256(new TextEncoder().encode(probe)))) {
+    if (digest !== sha256Hex(probe)) {
       throw new WarrantError(
         "invalid_options",
         "options.sha256Hex must return the lowercase hex SHA-256 of its input's UTF-8 bytes",
@@ -373,7 +373,7 @@ export function resolveSessionConfig(options: WarrantOptions): SessionConfig {
     events: Object.freeze({ ...((o.events as EventListeners | undefined) ?? {}) }),
     logger: createLogger(o.logger as LoggerOptions | false | undefined),
     modPow: o.modPow as WarrantConfig["modPow"],
-    sha256Hex: o.sha256Hex,
+    sha256Hex: o.sha256Hex ?? sha256Hex,
     storageTimeout: o.storageTimeout ?? 3000,
     cognitoTimeout: o.cognitoTimeout ?? 5000,
     writableAttributes: Object.freeze([...(o.writableAttributes ?? standardWritableAttributes)]),

@@ -7,6 +7,8 @@
  * sessions-only Worker with the byte helpers they share). The test compares it with Web Crypto.
  */
 
+import { encodeHexLowerCase } from "@oslojs/encoding";
+
 // The first 32 bits of the fractional parts of the square (H) and cube (K) roots of the first primes,
 // computed exactly: a float estimate, corrected with integer arithmetic.
 function rootBits(prime: number, n: number): number {
@@ -162,3 +164,17 @@ export function sha256(data: Uint8Array): Uint8Array {
 const oneBlock = new Uint8Array(64);
 const oneView = new DataView(oneBlock.buffer);
 const oneW = new Uint32Array(64);
+
+const utf8 = new TextEncoder();
+
+/**
+ * The lowercase hex SHA-256 of a string's UTF-8 bytes: every storage key, key id and lookup hash here.
+ *
+ * @example
+ * ```ts
+ * sha256Hex("abc"); // "ba7816bf8f01cfea414140de5dae2223b00361a396177a9cb410ff61f20015ad"
+ * ```
+ */
+export function sha256Hex(text: string): string {
+  return encodeHexLowerCase(sha256(utf8.encode(text)));
+}

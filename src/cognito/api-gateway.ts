@@ -15,10 +15,9 @@ import {
   GetApiKeysCommand,
   GetUsagePlansCommand,
 } from "@aws-sdk/client-api-gateway";
-import { encodeHexLowerCase } from "@oslojs/encoding";
 import { WarrantError } from "../errors.ts";
 import type { Credentials } from "../options.ts";
-import { sha256 } from "../sha256.ts";
+import { sha256Hex } from "../sha256.ts";
 
 /** A usage plan as the pages show it. */
 export interface UsagePlan {
@@ -70,9 +69,8 @@ const pageSize = 500;
 const maxPages = 20;
 const attempts = 3;
 
-const utf8 = new TextEncoder();
 /** The hex SHA-256 of a key value: how the validator holds values it has seen. */
-export const valueHash = (value: string): string => encodeHexLowerCase(sha256(utf8.encode(value)));
+export const valueHash: (value: string) => string = sha256Hex;
 
 type Failure = "not_found" | "conflict" | "unavailable" | "rejected";
 

@@ -9,13 +9,12 @@
  * unknown or whose record does not open is no device: the login is a normal one.
  */
 
-import { encodeHexLowerCase } from "@oslojs/encoding";
 import type { RememberedDevice } from "../cognito/auth.ts";
 import type { Ctx, RouteDeps } from "../http/context.ts";
 import { deviceCookieAge } from "../limits.ts";
 import { randomToken } from "../sessions/cookie.ts";
 import type { Sealed } from "../sessions/crypto.ts";
-import { sha256 } from "../sha256.ts";
+import { sha256Hex } from "../sha256.ts";
 
 /** One user's device on this browser. */
 export interface DeviceEntry extends RememberedDevice {
@@ -28,9 +27,8 @@ export interface DeviceEntry extends RememberedDevice {
   createdAt: number;
 }
 
-const utf8 = new TextEncoder();
-const hex = (value: string) => encodeHexLowerCase(sha256(utf8.encode(value)));
-const keyOf = (handle: string, name: string) => `devices:${hex(handle)}:${hex(name.trim().toLowerCase())}`;
+const keyOf = (handle: string, name: string) =>
+  `devices:${sha256Hex(handle)}:${sha256Hex(name.trim().toLowerCase())}`;
 
 const isEntry = (e: unknown): e is DeviceEntry => {
   const d = e as DeviceEntry;

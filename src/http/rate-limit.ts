@@ -10,10 +10,9 @@
  * alias (an email, another letter case) stands for, so aliases share one counter.
  */
 
-import { encodeHexLowerCase } from "@oslojs/encoding";
 import type { Counters } from "../counters.ts";
 import type { RateLimitOptions } from "../options.ts";
-import { sha256 } from "../sha256.ts";
+import { sha256Hex } from "../sha256.ts";
 import type { Store } from "../storage.ts";
 import { clientAddress } from "./client-address.ts";
 
@@ -36,8 +35,7 @@ export interface RateLimiter {
   learn(typed: string, username: string): Promise<void>;
 }
 
-const utf8 = new TextEncoder();
-const hashed = (value: string) => encodeHexLowerCase(sha256(utf8.encode(value))).slice(0, 32);
+const hashed = (value: string) => sha256Hex(value).slice(0, 32);
 // Account names are compared as people type them: case and surrounding space do not make a new one.
 const fold = (account: string) => account.trim().toLowerCase();
 // How long an alias is remembered: long enough to span many windows; it is one small key per alias used.

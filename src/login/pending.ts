@@ -7,13 +7,12 @@
  * are counted there too, per login lineage, before they are sent (C3).
  */
 
-import { encodeHexLowerCase } from "@oslojs/encoding";
 import type { Challenge } from "../cognito/auth.ts";
 import type { Counters } from "../counters.ts";
 import { challengeTtl } from "../limits.ts";
 import { randomToken } from "../sessions/cookie.ts";
 import type { Keyring, Sealed } from "../sessions/crypto.ts";
-import { sha256 } from "../sha256.ts";
+import { sha256Hex } from "../sha256.ts";
 import type { Store } from "../storage.ts";
 import type { StoredChallenge, TotpSetup } from "./answers.ts";
 
@@ -46,7 +45,6 @@ export interface PendingChallenges {
   view(record: StoredChallenge, id: string): PublicChallenge;
 }
 
-const utf8 = new TextEncoder();
 const idPattern = /^[A-Za-z0-9_-]{20,64}$/;
 
 /** Builds the pending-challenge store; `prefix` names its keys (another prefix, another store). */
@@ -61,7 +59,7 @@ export function createPendingChallenges(deps: {
 }): PendingChallenges {
   const { store, keyring, now, counters } = deps;
   const prefix = deps.prefix ?? "challenges";
-  const keyOf = (id: string) => `${prefix}:${encodeHexLowerCase(sha256(utf8.encode(id)))}`;
+  const keyOf = (id: string) => `${prefix}:${sha256Hex(id)}`;
   // Challenge keys answered in this instance, until their TTL would have ended: answers racing here are
   // told apart without a round trip. The claim in the shared counters decides across instances.
   const spent = new Map<string, number>();
@@ -117,7 +115,7 @@ export function createPendingChallenges(deps: {
     async attempt(record) {
       // A record from before lineages (or a held sign-up) counts under its own Cognito session.
       const lineage = record.lineage ?? record.session;
-      const name = encodeHexLowerCase(sha256(utf8.encode(`${lineage}:${record.step ?? 0}`)));
+      const name = sha256Hex(`${lineage}:${record.step ?? 0}`);
       return (await counters.hit(`${prefix}-attempts:${name}`, challengeTtl * 1000)).count;
     },
 

@@ -8,11 +8,10 @@
  * reload after an outage can try again.
  */
 
-import { encodeHexLowerCase } from "@oslojs/encoding";
 import { managedLoginTtl } from "../limits.ts";
 import { randomToken } from "../sessions/cookie.ts";
 import type { Keyring, Sealed } from "../sessions/crypto.ts";
-import { sha256 } from "../sha256.ts";
+import { sha256Hex } from "../sha256.ts";
 import type { Store } from "../storage.ts";
 
 /** What the callback needs of the request the start route made. */
@@ -39,9 +38,8 @@ export interface AuthorizationRequests {
   restore(state: string, request: AuthorizationRequest): Promise<void>;
 }
 
-const utf8 = new TextEncoder();
 const statePattern = /^[A-Za-z0-9_-]{43}$/;
-const keyOf = (state: string) => `oauth-requests:${encodeHexLowerCase(sha256(utf8.encode(state)))}`;
+const keyOf = (state: string) => `oauth-requests:${sha256Hex(state)}`;
 
 function isRequest(value: unknown): value is AuthorizationRequest {
   const r = value as AuthorizationRequest;

@@ -11,7 +11,6 @@
  * read-modify-write to lose a name to a parallel one).
  */
 
-import { encodeHexLowerCase } from "@oslojs/encoding";
 import {
   completePasskeyRegistration,
   deletePasskey,
@@ -35,12 +34,11 @@ import { Refusal, signedIn, signedInPost } from "../http/guards.ts";
 import type { Routes } from "../http/router.ts";
 import type { Session } from "../sessions/store.ts";
 import { SessionInvalid } from "../sessions/store.ts";
-import { sha256 } from "../sha256.ts";
+import { sha256Hex } from "../sha256.ts";
 import { type PasskeyPageContext, type PasskeyPages, type PasskeyRow, passkeyText } from "./pages.ts";
 import { passkeyScriptHash } from "./script.ts";
 
-const utf8 = new TextEncoder();
-const hash = (value: string) => encodeHexLowerCase(sha256(utf8.encode(value)));
+const hash = sha256Hex;
 /** Credential ids are base64url; Cognito's are at most 1,023 bytes. */
 const idPattern = /^[A-Za-z0-9_-]{1,1400}$/;
 /** Printable text without control characters, at most 64 of them. */

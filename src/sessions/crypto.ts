@@ -6,8 +6,8 @@
  * value moved to another record does not open.
  */
 
-import { decodeBase64urlIgnorePadding, encodeBase64urlNoPadding, encodeHexLowerCase } from "@oslojs/encoding";
-import { sha256 } from "../sha256.ts";
+import { decodeBase64urlIgnorePadding, encodeBase64urlNoPadding } from "@oslojs/encoding";
+import { sha256Hex } from "../sha256.ts";
 
 const utf8 = new TextEncoder();
 const utf8Decode = new TextDecoder();
@@ -32,7 +32,7 @@ export interface Keyring {
 
 /** A key id that does not reveal the secret: a labelled hash, truncated. */
 export function keyId(secret: string): string {
-  return encodeHexLowerCase(sha256(utf8.encode(`warrant/cognito key id\0${secret}`))).slice(0, 12);
+  return sha256Hex(`warrant/cognito key id\0${secret}`).slice(0, 12);
 }
 
 /** Derives a purpose-bound key from a secret (HKDF-SHA-256). */

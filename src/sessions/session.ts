@@ -12,14 +12,7 @@ import { emit, requestIdOf, type SessionEndReason } from "../events.ts";
 import type { SessionConfig } from "../options.ts";
 import { type Cookies, isSecure } from "./cookie.ts";
 import { type Refresh, refreshWindow, type TokenServices, tokenServiceOf } from "./refresh.ts";
-import {
-  type Session,
-  type SessionInfo,
-  type SessionRecord,
-  type Sessions,
-  type SessionUser,
-  sessionId,
-} from "./store.ts";
+import type { Session, SessionInfo, SessionRecord, Sessions, SessionUser } from "./store.ts";
 
 /** How long a request whose access token still works waits for its session's refresh, in ms. */
 export const refreshWait = 1000;
@@ -97,7 +90,7 @@ export function createSessionCore(deps: {
     request ? isSecure(request, config.origins) : (config.origins?.[0]?.startsWith("https:") ?? false);
   const idOf = (request: Request) => {
     const token = cookies.read(request, "session", secureFor(request));
-    return token ? (config.sha256Hex ? config.sha256Hex(token) : sessionId(token)) : null;
+    return token ? config.sha256Hex(token) : null;
   };
 
   const core: SessionCore = {

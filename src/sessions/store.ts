@@ -21,7 +21,7 @@ import { encodeBase64urlNoPadding, encodeHexLowerCase } from "@oslojs/encoding";
 import type { Tokens } from "../cognito/auth.ts";
 import { emit } from "../events.ts";
 import type { SessionConfig } from "../options.ts";
-import { sha256 } from "../sha256.ts";
+import { sha256Hex } from "../sha256.ts";
 import type { Store } from "../storage.ts";
 import type { Keyring, Sealed } from "./crypto.ts";
 
@@ -93,16 +93,13 @@ export interface SessionInfo {
   current?: boolean;
 }
 
-const utf8 = new TextEncoder();
-const hex = (text: string) => encodeHexLowerCase(sha256(utf8.encode(text)));
-
 /** The storage id of a cookie token. */
 export function sessionId(token: string): string {
-  return hex(token);
+  return sha256Hex(token);
 }
 
 /** The `<user>` part of a user's keys: no raw identifier in a key (C7). */
-export const ownerOf = (username: string): string => hex(username);
+export const ownerOf = (username: string): string => sha256Hex(username);
 
 /** Storage key helpers (stable: documented in the README). */
 export const keys = {

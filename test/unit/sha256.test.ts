@@ -9,7 +9,7 @@ import { createStorage } from "unstorage";
 import { sha256Hex as bunSha256Hex } from "../../adapters/bun.ts";
 import { createWarrant, WarrantError } from "../../src/mod.ts";
 import { createSessionReader } from "../../src/reader.ts";
-import { SHA256, sha256 } from "../../src/sha256.ts";
+import { SHA256, sha256, sha256Hex } from "../../src/sha256.ts";
 import { createSession } from "../../src/testing.ts";
 
 // Deterministic bytes (a linear congruential sequence), so a failure names a length that fails again.
@@ -85,8 +85,16 @@ describe("options.sha256Hex", () => {
     clientId: "c",
     secret: "sha256-secret-0123456789-abcdefghijklmn",
   };
-  const hexOf = (text: string) =>
-    Array.from(sha256(new TextEncoder().encode(text)), (x) => x.toString(16).padStart(2, "0")).join("");
+  const hexOf = sha256Hex;
+
+  it("the library's own is the lowercase hex of the UTF-8 bytes' digest", () => {
+    assert.equal(hexOf("abc"), "ba7816bf8f01cfea414140de5dae2223b00361a396177a9cb410ff61f20015ad");
+    const bytes = new TextEncoder().encode("é and 𝄞");
+    assert.equal(
+      hexOf("é and 𝄞"),
+      Array.from(sha256(bytes), (x) => x.toString(16).padStart(2, "0")).join(""),
+    );
+  });
 
   it("is refused unless it is SHA-256 (a wrong digest, a throw, a non-string)", () => {
     for (const wrong of [
