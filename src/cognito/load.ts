@@ -7,6 +7,7 @@
  * initialiser) and, through `sdk.ts`'s `browser` map, still tree-shake the SDK.
  */
 import { WarrantError } from "../errors.ts";
+import { loadOnce } from "../load-once.ts";
 import type { SessionConfig, WarrantConfig } from "../options.ts";
 import type { CognitoApi } from "./api.ts";
 import { outageCause } from "./errors.ts";
@@ -25,31 +26,22 @@ export type LoadCognito = () => Promise<CognitoApi>;
  * ```
  */
 export function cognitoLoader(config: WarrantConfig): LoadCognito {
-  let api: Promise<CognitoApi> | undefined;
-  return () => {
-    if (!api) {
-      const loading = import("./api.ts").then(
-        (m) => m.createCognitoApi(config),
-        (error: unknown) => {
-          // Deno without --allow-env for the variables the AWS SDK reads as it loads refuses the read
-          // itself: the same outage (503, the flag named in the log) as a missing --allow-sys at the call.
-          const cause = outageCause(error);
-          if (cause.startsWith("Deno permission missing")) {
-            throw new WarrantError("cognito_unavailable", `Cognito is unavailable (loading: ${cause})`, {
-              cause: error,
-            });
-          }
-          throw error;
-        },
-      );
-      api = loading;
-      // A failed load (a broken install, say) is tried again on the next call rather than kept.
-      loading.catch(() => {
-        if (api === loading) api = undefined;
-      });
-    }
-    return api;
-  };
+  return loadOnce(() =>
+    import("./api.ts").then(
+      (m) => m.createCognitoApi(config),
+      (error: unknown) => {
+        // Deno without --allow-env for the variables the AWS SDK reads as it loads refuses the read
+        // itself: the same outage (503, the flag named in the log) as a missing --allow-sys at the call.
+        const cause = outageCause(error);
+        if (cause.startsWith("Deno permission missing")) {
+          throw new WarrantError("cognito_unavailable", `Cognito is unavailable (loading: ${cause})`, {
+            cause: error,
+          });
+        }
+        throw error;
+      },
+    ),
+  );
 }
 
 /**
@@ -63,17 +55,6 @@ export function cognitoLoader(config: WarrantConfig): LoadCognito {
  * ```
  */
 export function lazyVerifier(config: SessionConfig): Verifier {
-  let verifier: Promise<Verifier> | undefined;
-  return {
-    async verify(token, tokenUse) {
-      if (!verifier) {
-        const loading = import("./verify.ts").then((m) => m.createVerifier(config));
-        verifier = loading;
-        loading.catch(() => {
-          if (verifier === loading) verifier = undefined;
-        });
-      }
-      return (await verifier).verify(token, tokenUse);
-    },
-  };
+  const verifier = loadOnce(() => import("./verify.ts").then((m) => m.createVerifier(config)));
+  return { verify: async (token, tokenUse) => (await verifier()).verify(token, tokenUse) };
 }

@@ -7,6 +7,7 @@ import type { LoadCognito } from "../cognito/load.ts";
 import type { Verifier } from "../cognito/verify.ts";
 import type { Counters } from "../counters.ts";
 import { WarrantError } from "../errors.ts";
+import { loadOnce } from "../load-once.ts";
 import type { LoginCore } from "../login/authenticate.ts";
 import type { WarrantConfig } from "../options.ts";
 import { builtinPages, type Pages } from "../pages/pages.ts";
@@ -21,7 +22,10 @@ import { extensionsOf, extensionText, loginAdditions, mergeRoutes } from "./exte
 import { createProtect, type ProtectedHandler } from "./protect.ts";
 import { createRateLimiter } from "./rate-limit.ts";
 import { type RouteGroupEntry, routeGroups } from "./route-groups.ts";
+import type { RouteTable } from "./route-paths.ts";
 import { createRouter, type Route, type Routes } from "./router.ts";
+
+export type { RouteTable };
 
 /** What the handler is built from. */
 export interface HandlerServices {
@@ -43,26 +47,11 @@ export interface Http {
   protect: (inner: ProtectedHandler) => (request: Request) => Promise<Response>;
 }
 
-import type { RouteTable } from "./route-paths.ts";
-
-export type { RouteTable };
-
 const tables = new WeakMap<WarrantConfig, RouteTable>();
 
 /** A group's routes as stand-ins that load the group, once per handler, on their first request. */
 export function lazyRoutes(group: RouteGroupEntry, deps: RouteDeps): Routes {
-  let built: Promise<Routes> | undefined;
-  const routes = () => {
-    if (!built) {
-      const loading = group.load().then((make) => make(deps));
-      built = loading;
-      // A failed load is tried again on the next request rather than kept.
-      loading.catch(() => {
-        if (built === loading) built = undefined;
-      });
-    }
-    return built;
-  };
+  const routes = loadOnce(() => group.load().then((make) => make(deps)));
   return Object.fromEntries(
     Object.entries(group.paths).map(([path, methods]) => [
       path,
